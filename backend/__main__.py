@@ -1,0 +1,138 @@
+"""The `motcua` command: serve, migrate, import a catalogue, load demo data.
+
+python -m backend serve [--host 127.0.0.1] [--port 8000] [--no-demo]
+python -m backend migrate
+python -m backend import-catalogue FILE
+python -m backend seed-demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import socket
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.config import ConfigurationError, Settings, load_settings
+from backend.core.db import create_engine, session_factory
+from backend.core.migrations import upgrade
+from backend.features.catalogue.service import (
+    CatalogueError,
+    ImportReport,
+    import_catalogue,
+    load_administrative_units,
+    load_holidays,
+    parse_catalogue,
+)
+
+SEED_CATALOGUE = Path(__file__).parent / "features" / "catalogue" / "seed" / "catalogue.json"
+T = TypeVar("T")
+log = logging.getLogger("motcua")
+
+
+async def _in_transaction(
+    settings: Settings, use_case: Callable[[AsyncSession], Awaitable[T]]
+) -> T:
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        async with session_factory(engine)() as db, db.begin():
+            return await use_case(db)
+    finally:
+        await engine.dispose()
+
+
+async def seed_demo(settings: Settings) -> ImportReport:
+    """The demo province: its communes and agencies, the holiday calendar, eight procedures."""
+    catalogue = parse_catalogue(SEED_CATALOGUE.read_bytes())
+    now = dt.datetime.now(dt.UTC)
+
+    async def seed(db: AsyncSession) -> ImportReport:
+        await load_administrative_units(db, settings.province_code)
+        await load_holidays(db, range(now.year - 1, now.year + 3))
+        return await import_catalogue(db, catalogue, now=now)
+
+    return await _in_transaction(settings, seed)
+
+
+def _print_report(report: ImportReport) -> None:
+    for label, codes in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("new variant version", report.versioned),
+        ("unchanged", report.unchanged),
+    ):
+        if codes:
+            print(f"  {label}: {', '.join(codes)}")
+
+
+def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
+    """Migrate, load demo data, then serve. The socket is bound before the line
+    `MotCua listening on ...` is printed, so whoever waits for it can connect at once."""
+    from backend.app import create_app
+
+    upgrade(settings.resolved_database_url)
+    if demo:
+        _print_report(asyncio.run(seed_demo(settings)))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    bound_port = sock.getsockname()[1]
+    public = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    print(f"MotCua listening on http://{public}:{bound_port} ({settings.mode})", flush=True)
+    config = uvicorn.Config(create_app(settings), log_level="warning", proxy_headers=True)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="motcua", description="MotCua one-stop services")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="migrate, load demo data, serve the app")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument(
+        "--no-demo", action="store_true", help="do not load the demo province and catalogue"
+    )
+    commands.add_parser("migrate", help="apply database migrations")
+    import_cmd = commands.add_parser("import-catalogue", help="import a catalogue file (JSON)")
+    import_cmd.add_argument("file", type=Path)
+    commands.add_parser("seed-demo", help="load the demo province and catalogue")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        serve(settings, args.host, args.port, demo=not args.no_demo and not settings.is_production)
+    elif args.command == "migrate":
+        upgrade(settings.resolved_database_url)
+    elif args.command == "seed-demo":
+        upgrade(settings.resolved_database_url)
+        _print_report(asyncio.run(seed_demo(settings)))
+    elif args.command == "import-catalogue":
+        try:
+            catalogue = parse_catalogue(args.file.read_bytes())
+        except (OSError, CatalogueError) as exc:
+            print(f"cannot import {args.file}: {exc}", file=sys.stderr)
+            return 1
+        now = dt.datetime.now(dt.UTC)
+        report = asyncio.run(
+            _in_transaction(settings, lambda db: import_catalogue(db, catalogue, now=now))
+        )
+        _print_report(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""create_app(settings): wiring only — plugins, routes, handlers; no logic here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Tag
+
+from backend import __version__
+from backend.config import Settings, load_settings
+from backend.core.db import create_engine, provide_db, session_factory
+from backend.core.errors import EXCEPTION_HANDLERS
+from backend.core.pwa import serve_pwa, serve_pwa_index
+from backend.features.catalogue.routes import CatalogueController
+from backend.features.health.routes import health
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        engine = create_engine(settings.resolved_database_url, echo=settings.sql_echo)
+        app.state.engine = engine
+        app.state.db_sessions = session_factory(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    def provide_settings() -> Settings:
+        return settings
+
+    return Litestar(
+        route_handlers=[health, CatalogueController, serve_pwa_index, serve_pwa],
+        dependencies={
+            "db": Provide(provide_db),
+            "settings": Provide(provide_settings, use_cache=True, sync_to_thread=False),
+        },
+        lifespan=[database],
+        exception_handlers=EXCEPTION_HANDLERS,
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        openapi_config=OpenAPIConfig(
+            title="MotCua API",
+            version=__version__,
+            description="The one-stop public services of the province: catalogue, "
+            "dossiers, sync. Errors are RFC 9457 problem details in Vietnamese or English "
+            "(Accept-Language).",
+            path="/api/docs",
+            render_plugins=[ScalarRenderPlugin(path="/")],
+            tags=[
+                Tag(name="catalogue", description="Administrative procedures (public)"),
+                Tag(name="health", description="Service health"),
+            ],
+        ),
+        debug=False,
+    )

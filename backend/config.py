@@ -1,0 +1,115 @@
+"""Settings, read from `MOTCUA_*` environment variables and injected through `create_app`.
+
+Development persists generated secrets under `var/` so restarts keep sessions and cursors
+valid; production never generates a secret and refuses to start on unsafe settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import msgspec
+
+Mode = Literal["development", "production"]
+MIN_SECRET_LENGTH = 32
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(Exception):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    mode: Mode = "development"
+    var_dir: Path = ROOT / "var"
+    database_url: str = ""
+    secret_key: str = ""
+    public_url: str = "http://localhost:8000"
+    pwa_dir: Path = ROOT / "pwa" / "dist"
+    retire_service_worker: bool = False
+    timezone: str = "Asia/Ho_Chi_Minh"
+    province_code: str = "75"
+    sql_echo: bool = False
+
+    @property
+    def is_production(self) -> bool:
+        return self.mode == "production"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.var_dir / 'motcua.db'}"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment; development fills in what it may, production checks."""
+    env = os.environ if environ is None else environ
+    get = env.get
+    raw_mode = get("MOTCUA_MODE", "development")
+    if raw_mode not in ("development", "production"):
+        raise ConfigurationError(f"MOTCUA_MODE must be development or production, not {raw_mode!r}")
+    mode: Mode = "production" if raw_mode == "production" else "development"
+    var_dir = Path(get("MOTCUA_VAR_DIR", str(ROOT / "var")))
+    settings = Settings(
+        mode=mode,
+        var_dir=var_dir,
+        database_url=get("MOTCUA_DATABASE_URL", ""),
+        secret_key=get("MOTCUA_SECRET_KEY", ""),
+        public_url=get("MOTCUA_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        pwa_dir=Path(get("MOTCUA_PWA_DIR", str(ROOT / "pwa" / "dist"))),
+        retire_service_worker=_flag(get("MOTCUA_RETIRE_SERVICE_WORKER", "")),
+        province_code=get("MOTCUA_PROVINCE_CODE", "75"),
+        sql_echo=_flag(get("MOTCUA_SQL_ECHO", "")),
+    )
+    if settings.is_production:
+        check_production(settings)
+        return settings
+    if not settings.secret_key:
+        settings = msgspec.structs.replace(
+            settings, secret_key=development_secret(var_dir / "secret_key")
+        )
+    return settings
+
+
+def development_secret(path: Path) -> str:
+    """A secret generated once for this checkout and kept under var/ (development only)."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(value)
+    return value
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse to run in production with missing secrets or unsafe settings."""
+    problems: list[str] = []
+    if len(settings.secret_key) < MIN_SECRET_LENGTH:
+        problems.append(
+            f"MOTCUA_SECRET_KEY must be set to a random value of at least "
+            f"{MIN_SECRET_LENGTH} characters (e.g. `python -c 'import secrets; "
+            f"print(secrets.token_urlsafe(48))'`)"
+        )
+    url = urlsplit(settings.public_url)
+    if url.scheme != "https" or not url.hostname:
+        problems.append("MOTCUA_PUBLIC_URL must be the https:// origin citizens use")
+    if not settings.database_url:
+        problems.append(
+            "MOTCUA_DATABASE_URL must be set explicitly in production "
+            "(sqlite+aiosqlite:///path or postgresql+asyncpg://...)"
+        )
+    if settings.sql_echo:
+        problems.append("MOTCUA_SQL_ECHO logs personal data and must be off in production")
+    if problems:
+        raise ConfigurationError(
+            "MotCua refuses to start in production mode:\n- " + "\n- ".join(problems)
+        )

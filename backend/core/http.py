@@ -1,0 +1,53 @@
+"""HTTP helpers shared by features: validated ETags for public reads, opaque page cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request, Response
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
+
+T = TypeVar("T")
+
+PUBLIC_REVALIDATE = "public, no-cache"  # cacheable, but always checked with If-None-Match
+
+
+def etag_of(value: object) -> str:
+    digest = hashlib.sha256(msgspec.json.encode(value)).digest()
+    return '"' + base64.urlsafe_b64encode(digest[:18]).decode() + '"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+def cached_response(request: Request[Any, Any, Any], value: T) -> Response[T]:
+    """`value` with a strong ETag; 304 with no body when the client already has it."""
+    etag = etag_of(value)
+    headers = {"etag": etag, "cache-control": PUBLIC_REVALIDATE}
+    if _matches(request.headers.get("if-none-match"), etag):
+        not_modified: Response[Any] = Response(
+            None, status_code=HTTP_304_NOT_MODIFIED, headers=headers
+        )
+        return not_modified
+    return Response(value, headers=headers)
+
+
+def encode_cursor(position: object) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode(position)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, shape: type[T]) -> T | None:
+    """The position inside an opaque cursor, or None when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return msgspec.json.decode(raw, type=shape)
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        return None

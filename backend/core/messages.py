@@ -1,0 +1,181 @@
+"""User-facing messages in Vietnamese (default) and English, keyed by stable codes.
+
+Problem titles are keyed by problem type; field messages by the rule codes that form
+validation (`features/catalogue/forms.py`) and query validation share. The PWA keeps the same
+codes, so an error reads the same whether the phone or the server found it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+Language = Literal["vi", "en"]
+LANGUAGES: tuple[Language, ...] = ("vi", "en")
+
+PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
+    "not-found": {"vi": "Không tìm thấy", "en": "Not found"},
+    "procedure-not-found": {
+        "vi": "Không tìm thấy thủ tục hành chính",
+        "en": "Administrative procedure not found",
+    },
+    "validation": {"vi": "Dữ liệu không hợp lệ", "en": "Invalid data"},
+    "invalid-request": {"vi": "Yêu cầu không hợp lệ", "en": "Invalid request"},
+    "forbidden": {"vi": "Không có quyền", "en": "Forbidden"},
+    "unauthorized": {"vi": "Cần đăng nhập", "en": "Sign-in required"},
+    "conflict": {"vi": "Xung đột dữ liệu", "en": "Conflict"},
+    "invalid-transition": {
+        "vi": "Thao tác không hợp lệ ở trạng thái hiện tại",
+        "en": "Action not allowed in the current status",
+    },
+    "method-not-allowed": {"vi": "Phương thức không được hỗ trợ", "en": "Method not allowed"},
+    "rate-limited": {"vi": "Quá nhiều yêu cầu", "en": "Too many requests"},
+    "service-unavailable": {"vi": "Dịch vụ tạm thời gián đoạn", "en": "Service unavailable"},
+    "internal": {"vi": "Lỗi hệ thống", "en": "Internal error"},
+}
+
+PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
+    "procedure-not-found": {
+        "vi": "Không có thủ tục mã {code} trong danh mục của tỉnh.",
+        "en": "There is no procedure with code {code} in the province's catalogue.",
+    },
+    "not-found": {
+        "vi": "Địa chỉ {path} không tồn tại.",
+        "en": "Nothing exists at {path}.",
+    },
+    "validation": {
+        "vi": "Vui lòng sửa các mục được đánh dấu.",
+        "en": "Please correct the marked fields.",
+    },
+    "invalid-request": {
+        "vi": "Yêu cầu không đúng định dạng.",
+        "en": "The request is not in the expected form.",
+    },
+    "method-not-allowed": {
+        "vi": "Địa chỉ {path} không hỗ trợ phương thức {method}.",
+        "en": "{path} does not support {method}.",
+    },
+    "internal": {
+        "vi": "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
+        "en": "Something went wrong. Please try again later.",
+    },
+    "service-unavailable": {
+        "vi": "Vui lòng thử lại sau ít phút.",
+        "en": "Please try again in a few minutes.",
+    },
+}
+
+FIELD_MESSAGES: Mapping[str, Mapping[Language, str]] = {
+    "required": {"vi": "Vui lòng nhập mục này.", "en": "This field is required."},
+    "type": {"vi": "Giá trị không đúng kiểu.", "en": "The value has the wrong type."},
+    "invalid": {"vi": "Giá trị không hợp lệ.", "en": "The value is not valid."},
+    "unknown_field": {
+        "vi": "Mục này không có trong tờ khai.",
+        "en": "This field is not part of the form.",
+    },
+    "too_short": {"vi": "Cần ít nhất {min} ký tự.", "en": "Use at least {min} characters."},
+    "too_long": {"vi": "Tối đa {max} ký tự.", "en": "Use at most {max} characters."},
+    "integer": {"vi": "Vui lòng nhập số nguyên.", "en": "Enter a whole number."},
+    "too_small": {"vi": "Giá trị nhỏ nhất là {min}.", "en": "The smallest value is {min}."},
+    "too_large": {"vi": "Giá trị lớn nhất là {max}.", "en": "The largest value is {max}."},
+    "out_of_range": {
+        "vi": "Giá trị phải từ {min} đến {max}.",
+        "en": "The value must be between {min} and {max}.",
+    },
+    "date_format": {
+        "vi": "Ngày không hợp lệ (định dạng năm-tháng-ngày).",
+        "en": "Not a valid date (year-month-day).",
+    },
+    "date_too_early": {
+        "vi": "Ngày không được trước {min}.",
+        "en": "The date cannot be before {min}.",
+    },
+    "date_too_late": {"vi": "Ngày không được sau {max}.", "en": "The date cannot be after {max}."},
+    "not_an_option": {
+        "vi": "Vui lòng chọn một giá trị trong danh sách.",
+        "en": "Choose one of the listed values.",
+    },
+    "phone": {
+        "vi": "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912345678).",
+        "en": "Not a valid Vietnamese mobile number (10 digits, e.g. 0912345678).",
+    },
+    "cccd_format": {
+        "vi": "Số CCCD gồm đúng 12 chữ số.",
+        "en": "A CCCD number has exactly 12 digits.",
+    },
+    "cccd_province": {
+        "vi": "Ba chữ số đầu của CCCD không phải mã tỉnh hợp lệ.",
+        "en": "The first three digits of the CCCD are not a valid province code.",
+    },
+    "cccd_century": {
+        "vi": "Chữ số thế kỷ/giới tính hoặc năm sinh trong CCCD không hợp lệ.",
+        "en": "The century/sex digit or birth year in the CCCD is not valid.",
+    },
+    "address_commune": {
+        "vi": "Vui lòng chọn xã/phường.",
+        "en": "Choose a commune or ward.",
+    },
+    "address_detail": {
+        "vi": "Vui lòng nhập số nhà, đường, thôn/ấp.",
+        "en": "Enter the house number, street or hamlet.",
+    },
+    "bad_cursor": {
+        "vi": "Con trỏ phân trang không hợp lệ; hãy tải lại từ trang đầu.",
+        "en": "The page cursor is not valid; start again from the first page.",
+    },
+}
+
+
+def negotiate_language(accept_language: str | None) -> Language:
+    """The best of vi/en for an Accept-Language header; Vietnamese when nothing matches."""
+    if not accept_language:
+        return "vi"
+    ranked: list[tuple[float, int, Language]] = []
+    for index, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in LANGUAGES:
+            continue
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        if quality > 0:
+            ranked.append((-quality, index, primary))
+    return min(ranked)[2] if ranked else "vi"
+
+
+def _render(
+    table: Mapping[str, Mapping[Language, str]],
+    key: str,
+    language: Language,
+    params: Mapping[str, object],
+) -> str | None:
+    entry = table.get(key)
+    if entry is None:
+        return None
+    try:
+        return entry[language].format(**params)
+    except (KeyError, IndexError):
+        return entry[language]
+
+
+def problem_title(problem_type: str, language: Language) -> str:
+    return _render(PROBLEM_TITLES, problem_type, language, {}) or problem_type
+
+
+def problem_detail(
+    problem_type: str, language: Language, params: Mapping[str, object]
+) -> str | None:
+    return _render(PROBLEM_DETAILS, problem_type, language, params)
+
+
+def field_message(code: str, language: Language, params: Mapping[str, object]) -> str:
+    return (
+        _render(FIELD_MESSAGES, code, language, params)
+        or _render(FIELD_MESSAGES, "invalid", language, {})
+        or code
+    )
