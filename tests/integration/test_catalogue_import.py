@@ -1,0 +1,140 @@
+"""Catalogue import: idempotent, facts updated in place, changed variants versioned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.__main__ import SEED_CATALOGUE
+from backend.core.db import create_engine, session_factory
+from backend.features.catalogue.service import (
+    CatalogueError,
+    ImportReport,
+    import_catalogue,
+    parse_catalogue,
+)
+from backend.models import Procedure, ProcedureVariant
+
+NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
+SHARED = Path(__file__).parents[3] / "shared" / "data" / "procedures.json"
+
+
+async def run_import(url: str, document: dict[str, Any], now: dt.datetime = NOW) -> ImportReport:
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as db, db.begin():
+            return await import_catalogue(
+                db, parse_catalogue(json.dumps(document).encode()), now=now
+            )
+    finally:
+        await engine.dispose()
+
+
+async def snapshot(url: str) -> list[tuple[Any, ...]]:
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as db:
+            return await _rows(db)
+    finally:
+        await engine.dispose()
+
+
+async def _rows(db: AsyncSession) -> list[tuple[Any, ...]]:
+    procedures = (await db.execute(select(Procedure).order_by(Procedure.code))).scalars()
+    variants = (await db.execute(select(ProcedureVariant).order_by(ProcedureVariant.id))).scalars()
+    return [
+        *((p.code, p.name, p.updated_at) for p in procedures),
+        *((v.procedure_id, v.version, v.content_hash, v.effective_to) for v in variants),
+    ]
+
+
+def seed_document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(SEED_CATALOGUE.read_text())
+    return document
+
+
+async def test_importing_the_seed_again_changes_nothing(database_url: str) -> None:
+    before = await snapshot(database_url)
+    report = await run_import(database_url, seed_document(), NOW + dt.timedelta(days=1))
+    assert not report.changed
+    assert len(report.unchanged) == 8
+    assert await snapshot(database_url) == before
+
+
+async def test_a_changed_fee_creates_a_new_variant_version(database_url: str) -> None:
+    document = seed_document()
+    entry = next(p for p in document["procedures"] if p["code"] == "3.000347")
+    entry["fees"][0]["amount_vnd"] = 140000
+    later = NOW + dt.timedelta(days=30)
+    report = await run_import(database_url, document, later)
+    assert report.versioned == ["3.000347"]
+    assert not (await run_import(database_url, document, later)).changed
+
+    engine = create_engine(database_url)
+    async with session_factory(engine)() as db:
+        procedure = (
+            await db.execute(select(Procedure).where(Procedure.code == "3.000347"))
+        ).scalar_one()
+        versions = (
+            (
+                await db.execute(
+                    select(ProcedureVariant)
+                    .where(ProcedureVariant.procedure_id == procedure.id)
+                    .order_by(ProcedureVariant.version)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    await engine.dispose()
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].effective_to == later.date()
+    assert versions[0].fees[0]["amount_vnd"] == 135000
+    assert versions[1].effective_to is None
+    assert versions[1].fees[0]["amount_vnd"] == 140000
+
+
+async def test_changed_procedure_facts_are_updated_in_place(database_url: str) -> None:
+    document = seed_document()
+    entry = next(p for p in document["procedures"] if p["code"] == "1.001193")
+    entry["online_level"] = "partial"
+    report = await run_import(database_url, document)
+    assert report.updated == ["1.001193"]
+    engine = create_engine(database_url)
+    async with session_factory(engine)() as db:
+        count = (await db.execute(select(func.count(ProcedureVariant.id)))).scalar_one()
+    await engine.dispose()
+    assert count == 8
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared/data is not beside this checkout")
+async def test_the_shared_reference_file_imports_as_it_is(database_url: str) -> None:
+    document = json.loads(SHARED.read_text())
+    first = await run_import(database_url, document)
+    assert sorted(first.versioned + first.updated + first.unchanged) == sorted(
+        p["code"] for p in document["procedures"]
+    )
+    assert not (await run_import(database_url, document)).changed
+
+
+@pytest.mark.parametrize(
+    ("mutate", "complaint"),
+    [
+        (lambda d: d["procedures"].append(dict(d["procedures"][0])), "appears twice"),
+        (lambda d: d["procedures"][0]["fees"][0].update(amount_vnd=-1), "negative"),
+        (lambda d: d["procedures"][0].pop("code"), "code"),
+        (lambda d: d["procedures"][0]["processing"].update(unit="fortnights"), "unit"),
+    ],
+)
+def test_bad_catalogue_files_are_refused_with_the_reason(mutate: Any, complaint: str) -> None:
+    document = seed_document()
+    mutate(document)
+    with pytest.raises(CatalogueError, match=complaint):
+        parse_catalogue(msgspec.json.encode(document))
