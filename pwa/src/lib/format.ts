@@ -1,0 +1,30 @@
+import type { ProcessingTime } from '../api/types';
+import { language, t } from './i18n';
+
+// Amounts are shown the Vietnamese way in both languages (135.000 ₫), as on receipts.
+const vnd = new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' });
+
+export function formatVnd(amount: number): string {
+  return amount === 0 ? t('free') : vnd.format(amount);
+}
+
+export function formatProcessingTime({ value, unit }: ProcessingTime): string {
+  if (value === 0) return t('sameDay');
+  switch (unit) {
+    case 'working_days':
+      return t('unitWorkingDays', { count: value });
+    case 'working_hours':
+      return t('unitWorkingHours', { count: value });
+    case 'calendar_days':
+      return t('unitCalendarDays', { count: value });
+  }
+}
+
+/** A moment in Vietnam's time zone, whatever the device's. */
+export function formatDateTime(date: Date): string {
+  return new Intl.DateTimeFormat(language.value === 'en' ? 'en-GB' : 'vi-VN', {
+    dateStyle: 'short',
+    timeStyle: 'short',
+    timeZone: 'Asia/Ho_Chi_Minh',
+  }).format(date);
+}
