@@ -1,0 +1,83 @@
+"""Run the benchmarks and render docs/performance.md.
+
+python -m bench                 every benchmark
+python -m bench shell_size      only the named ones
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BENCHMARKS = ["shell_size", "catalogue"]
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def render(results: dict[str, dict[str, Any]]) -> str:
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `nox -s bench` (the `bench/` package); raw figures in `bench/results/`.",
+        "Benchmarks are not tests: nothing here fails a build, but a budget missed is a bug.",
+        "",
+    ]
+    if shell := results.get("shell_size"):
+        kb = shell["shell_js_gzip_bytes"] / 1024
+        lines += [
+            "## Citizen shell JavaScript (budget: 80 KB gzip)",
+            "",
+            f"{kb:.1f} KB gzip ({shell['shell_js_gzip_bytes']} bytes) for what `index.html` "
+            f"loads before any lazy chunk — {'within' if shell['within_budget'] else 'OVER'} "
+            f"budget. Measured {shell['measured_at']} on {shell['machine']}.",
+            "",
+            "| file | gzip bytes |",
+            "|---|---|",
+            *(f"| `{name}` | {size} |" for name, size in shell["files"].items()),
+            "",
+        ]
+    if catalogue := results.get("catalogue"):
+        lines += [
+            "## Catalogue search throughput (ratio to a bare Litestar endpoint)",
+            "",
+            "| measure | requests/s | ratio to bare |",
+            "|---|---|---|",
+            f"| bare Litestar endpoint | {catalogue['bare_litestar_rps']} | 1 |",
+            f"| catalogue search | {catalogue['catalogue_search_rps']} | "
+            f"{catalogue['search_ratio_to_bare']} |",
+            f"| procedure detail | {catalogue['procedure_detail_rps']} | "
+            f"{catalogue['detail_ratio_to_bare']} |",
+            "",
+            f"Method: {catalogue['method']}. Measured {catalogue['measured_at']} on "
+            f"{catalogue['machine']}.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main(names: list[str]) -> int:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for name in names or BENCHMARKS:
+        print(f"== {name}", flush=True)
+        result = importlib.import_module(f"bench.{name}").run()
+        result["measured_at"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        result["machine"] = machine()
+        (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result, indent=2))
+    results = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
+    (ROOT / "docs" / "performance.md").write_text(render(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
