@@ -31,6 +31,11 @@ def install(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
 
 
+def npm(session: nox.Session, *args: str) -> None:
+    with session.chdir(PWA):
+        session.run("npm", *args, external=True)
+
+
 def npm_install(session: nox.Session) -> None:
     """`npm ci` when node_modules is missing or older than package-lock.json."""
     lock = PWA / "package-lock.json"
@@ -38,13 +43,13 @@ def npm_install(session: nox.Session) -> None:
     digest = hashlib.sha256(lock.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    session.run("npm", "ci", "--no-audit", "--no-fund", external=True, cwd=str(PWA))
+    npm(session, "ci", "--no-audit", "--no-fund")
     stamp.write_text(digest)
 
 
 def build_pwa(session: nox.Session) -> None:
     npm_install(session)
-    session.run("npm", "run", "build", external=True, cwd=str(PWA))
+    npm(session, "run", "build")
 
 
 def chromium(session: nox.Session) -> str:
@@ -90,15 +95,15 @@ def typecheck(session: nox.Session) -> None:
     install(session)
     session.run("mypy")
     npm_install(session)
-    session.run("npm", "run", "typecheck", external=True, cwd=str(PWA))
+    npm(session, "run", "typecheck")
 
 
 @nox.session
 def pwa(session: nox.Session) -> None:
     """The PWA's unit tests (vitest), then its production build."""
     npm_install(session)
-    session.run("npm", "test", external=True, cwd=str(PWA))
-    session.run("npm", "run", "build", external=True, cwd=str(PWA))
+    npm(session, "test")
+    npm(session, "run", "build")
 
 
 @nox.session
