@@ -1,19 +1,17 @@
-"""A bounded HTTP load generator on loopback: N requests over C keep-alive connections."""
+"""Bounded HTTP load on loopback with wrk, against servers this module starts."""
 
 from __future__ import annotations
 
-import asyncio
-import itertools
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
-import time
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"listening on http://[^:]+:(\d+)")
@@ -46,29 +44,41 @@ def running(command: Sequence[str], env: dict[str, str]) -> Iterator[str]:
         process.wait(timeout=15)
 
 
-async def _load(base: str, paths: Sequence[str], requests: int, concurrency: int) -> float:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    cycle = itertools.cycle(paths)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        for path in paths:  # warm up every path once
-            (await client.get(path)).raise_for_status()
-        remaining = iter(range(requests))
-
-        async def worker() -> None:
-            for _ in remaining:
-                response = await client.get(next(cycle))
-                response.raise_for_status()
-
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return requests / (time.perf_counter() - start)
+def _wrk_script(paths: Sequence[str]) -> str:
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    return (
+        f"local paths = {{{quoted}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        "  return wrk.format('GET', paths[i])\nend\n"
+    )
 
 
 def throughput(
-    base: str, paths: Sequence[str], requests: int = 3000, concurrency: int = 16
+    base: str, paths: Sequence[str], seconds: int = 5, connections: int = 16, rounds: int = 3
 ) -> float:
-    """Requests per second, best of three rounds."""
-    return max(asyncio.run(_load(base, paths, requests, concurrency)) for _ in range(3))
+    """Requests per second measured by wrk (one thread, keep-alive), best of `rounds`;
+    any non-2xx answer voids the run."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise RuntimeError("wrk is needed for the HTTP benchmarks (Debian: apt-get install wrk)")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_wrk_script(paths))
+    best = 0.0
+    for _ in range(rounds):
+        output = subprocess.run(
+            [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script.name, base],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds * 4 + 30,
+        ).stdout
+        if "Non-2xx" in output:
+            raise RuntimeError(f"errors during the run:\n{output}")
+        match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        assert match, output
+        best = max(best, float(match.group(1)))
+    Path(script.name).unlink()
+    return best
 
 
 def bare_server_command() -> list[str]:

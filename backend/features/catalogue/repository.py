@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from backend.models import (
     AdministrativeUnit,
@@ -47,7 +47,7 @@ async def search_procedures(
     """Procedures matching every folded word, best rank first, then by code; keyset-paged."""
     rank = search_rank(" ".join(words), words).label("rank")
     query = select(Procedure, rank).options(
-        selectinload(Procedure.sector), selectinload(Procedure.variants)
+        joinedload(Procedure.sector), selectinload(Procedure.variants)
     )
     conditions: list[ColumnElement[bool]] = [Procedure.search_folded.contains(w) for w in words]
     if sector_id is not None:
@@ -70,7 +70,7 @@ async def find_procedure(db: AsyncSession, code: str) -> Procedure | None:
     query = (
         select(Procedure)
         .where(Procedure.code == code)
-        .options(selectinload(Procedure.sector), selectinload(Procedure.variants))
+        .options(joinedload(Procedure.sector), selectinload(Procedure.variants))
     )
     return (await db.execute(query)).scalar_one_or_none()
 

@@ -115,9 +115,9 @@ class CatalogueController(Controller):
         procedure = await repository.find_procedure(db, code)
         if procedure is None:
             raise ProcedureNotFound(code=code)
-        agencies = await repository.list_agencies(db, kind=procedure.agency_kind)
-        if procedure.agency_level == "commune":
-            agencies = []  # any commune's office; the applicant chooses at submission
+        agencies = []  # commune procedures: any commune's office, chosen at submission
+        if procedure.agency_level == "province":
+            agencies = await repository.list_agencies(db, kind=procedure.agency_kind)
         return cached_response(
             request, procedure_out(procedure, with_variants=True, agencies=agencies)
         )
