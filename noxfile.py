@@ -52,23 +52,26 @@ def build_pwa(session: nox.Session) -> None:
     npm(session, "run", "build")
 
 
-def chromium(session: nox.Session) -> str:
-    """Debian's Chromium for the browser tests, installed when running as root on Debian."""
-    found = os.environ.get("MOTCUA_CHROMIUM") or shutil.which("chromium")
+def debian_tool(session: nox.Session, command: str, package: str, why: str) -> str:
+    """A command from Debian's packages, installed when running as root on Debian."""
+    found = shutil.which(command)
     if found:
         return found
     if hasattr(os, "geteuid") and os.geteuid() == 0 and Path("/etc/debian_version").exists():
-        session.log("Installing Debian's chromium for the browser tests")
+        session.log(f"Installing Debian's {package} {why}")
         env = {"DEBIAN_FRONTEND": "noninteractive"}
         session.run("apt-get", "update", "-qq", external=True, env=env)
-        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True, env=env)
-        found = shutil.which("chromium")
+        session.run("apt-get", "install", "-y", "-qq", package, external=True, env=env)
+        found = shutil.which(command)
     if not found:
-        session.error(
-            "Chromium is needed for the browser tests: install it (Debian: apt-get install "
-            "chromium) or set MOTCUA_CHROMIUM to its path."
-        )
+        session.error(f"{command} is needed {why}: install it (Debian: apt-get install {package})")
     return found
+
+
+def chromium(session: nox.Session) -> str:
+    return os.environ.get("MOTCUA_CHROMIUM") or debian_tool(
+        session, "chromium", "chromium", "for the browser tests (or set MOTCUA_CHROMIUM)"
+    )
 
 
 def run_pytest(session: nox.Session, *args: str, env: dict[str, str] | None = None) -> None:
@@ -134,6 +137,7 @@ def e2e(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks (not tests): results to bench/results/*.json and docs/performance.md."""
     install(session)
+    debian_tool(session, "wrk", "wrk", "for the HTTP benchmarks")
     build_pwa(session)
     session.run("python", "-m", "bench", *session.posargs)
 

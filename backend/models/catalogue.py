@@ -102,6 +102,7 @@ class ProcedureVariant(Base):
         mapped_column(String(16))
     )
     processing_note: Mapped[str | None] = mapped_column(String(500))
+    processing_note_en: Mapped[str | None] = mapped_column(String(500))
     fees: Mapped[list[dict[str, Any]]] = mapped_column(JSONValue)
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSONValue)
     form: Mapped[dict[str, Any]] = mapped_column(JSONValue)

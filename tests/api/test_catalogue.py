@@ -88,6 +88,12 @@ async def test_list_items_are_summaries_unless_expanded(client: Client) -> None:
         await client.get("/api/v1/procedures", params={"q": "khai sinh", "expand": "variants"})
     ).json()["items"][0]
     assert expanded["variants"][0]["form"]["sections"]
+    judicial = (
+        await client.get("/api/v1/procedures", params={"q": "3.000333", "expand": "variants"})
+    ).json()["items"][0]
+    assert (
+        judicial["agencies"] == (await client.get("/api/v1/procedures/3.000333")).json()["agencies"]
+    )
 
 
 async def test_detail(client: Client) -> None:
@@ -98,6 +104,8 @@ async def test_detail(client: Client) -> None:
     assert detail["confidence"] == "seen"
     variant = detail["variants"][0]
     assert variant["processingTime"]["unit"] == "working_days"
+    assert variant["processingTime"]["note"].startswith("trong ngày")
+    assert variant["processingTime"]["noteEn"].startswith("same day")
     assert variant["fees"][0]["amountVnd"] == 0
     assert len(variant["documents"]) >= 3
     # Every document is an upload slot of the form, but the application form (tờ khai) itself:

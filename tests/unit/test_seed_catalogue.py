@@ -71,7 +71,10 @@ def test_matches_the_shared_facts() -> None:
     for code, fact in shared.items():
         seeded = by_code(code)
         for key in FACT_KEYS:
-            assert seeded.get(key) == fact.get(key), (code, key)
+            value = seeded.get(key)
+            if key == "processing":  # the seed adds a Vietnamese note beside the English one
+                value = {k: v for k, v in value.items() if k != "note_vi"}
+            assert value == fact.get(key), (code, key)
         without_en = [{k: v for k, v in fee.items() if k != "name_en"} for fee in seeded["fees"]]
         assert without_en == fact["fees"], code
 

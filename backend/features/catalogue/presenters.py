@@ -30,6 +30,7 @@ def variant_out(variant: ProcedureVariant) -> schemas.Variant:
             value=variant.processing_value,
             unit=variant.processing_unit,
             note=variant.processing_note,
+            note_en=variant.processing_note_en,
         ),
         fees=[
             schemas.Fee(

@@ -124,6 +124,16 @@ async def list_agencies(
     return list((await db.execute(query)).scalars())
 
 
+async def agencies_by_kind(db: AsyncSession, kinds: set[str]) -> dict[str, list[Agency]]:
+    if not kinds:
+        return {}
+    query = select(Agency).where(Agency.kind.in_(sorted(kinds))).order_by(Agency.code)
+    grouped: dict[str, list[Agency]] = {}
+    for agency in (await db.execute(query)).scalars():
+        grouped.setdefault(agency.kind, []).append(agency)
+    return grouped
+
+
 async def administrative_unit_codes(db: AsyncSession) -> set[str]:
     return set((await db.execute(select(AdministrativeUnit.code))).scalars())
 

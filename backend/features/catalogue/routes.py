@@ -100,7 +100,16 @@ class CatalogueController(Controller):
         if len(rows) > limit:
             last, rank = page[-1]
             next_cursor = encode_cursor((rank, last.code))
-        items = [procedure_out(p, with_variants=expand == "variants") for p, _ in page]
+        if expand == "variants":
+            agencies = await repository.agencies_by_kind(
+                db, {p.agency_kind for p, _ in page if p.agency_level == "province"}
+            )
+            items = [
+                procedure_out(p, with_variants=True, agencies=agencies.get(p.agency_kind, []))
+                for p, _ in page
+            ]
+        else:
+            items = [procedure_out(p, with_variants=False) for p, _ in page]
         return cached_response(request, ProcedurePage(items=items, next_cursor=next_cursor))
 
     @get(
@@ -115,9 +124,9 @@ class CatalogueController(Controller):
         procedure = await repository.find_procedure(db, code)
         if procedure is None:
             raise ProcedureNotFound(code=code)
-        agencies = []  # commune procedures: any commune's office, chosen at submission
-        if procedure.agency_level == "province":
-            agencies = await repository.list_agencies(db, kind=procedure.agency_kind)
+        # A commune procedure goes to any commune's office, chosen at submission.
+        kinds = {procedure.agency_kind} if procedure.agency_level == "province" else set()
+        agencies = (await repository.agencies_by_kind(db, kinds)).get(procedure.agency_kind, [])
         return cached_response(
             request, procedure_out(procedure, with_variants=True, agencies=agencies)
         )

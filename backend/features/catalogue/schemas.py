@@ -46,6 +46,7 @@ class ProcessingTime(Camel):
     value: int
     unit: TimeUnit
     note: str | None = None
+    note_en: str | None = None
 
 
 class Fee(Camel):

@@ -53,7 +53,8 @@ class CatalogueError(Exception):
 class FileProcessing(msgspec.Struct, frozen=True):
     value: int
     unit: Literal["working_days", "working_hours", "calendar_days"]
-    note: str | None = None
+    note: str | None = None  # English in the reference file
+    note_vi: str | None = None
 
 
 class FileFee(msgspec.Struct, frozen=True):
@@ -315,7 +316,8 @@ def _variant(
         name_en=content["name_en"],
         processing_value=processing["value"],
         processing_unit=processing["unit"],
-        processing_note=processing.get("note"),
+        processing_note=processing.get("note_vi") or processing.get("note"),
+        processing_note_en=processing.get("note"),
         fees=content["fees"],
         documents=content["documents"],
         form=content["form"],

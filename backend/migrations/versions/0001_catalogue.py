@@ -125,6 +125,7 @@ def upgrade() -> None:
         sa.Column("processing_value", sa.Integer(), nullable=False),
         sa.Column("processing_unit", sa.String(length=16), nullable=False),
         sa.Column("processing_note", sa.String(length=500), nullable=True),
+        sa.Column("processing_note_en", sa.String(length=500), nullable=True),
         sa.Column(
             "fees",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),

@@ -27,7 +27,9 @@ export interface AgencyRef {
 export interface ProcessingTime {
   value: number;
   unit: TimeUnit;
+  /** Vietnamese, with `noteEn` its English translation when there is one. */
   note?: string;
+  noteEn?: string;
 }
 
 export interface Fee {

@@ -112,7 +112,9 @@ function VariantDetails({ variant, headingLevel }: { variant: Variant; headingLe
       <Heading>{t('processingTime')}</Heading>
       <p class="processing-time">
         <strong>{formatProcessingTime(processingTime)}</strong>
-        {processingTime.note && <span class="muted"> — {processingTime.note}</span>}
+        {processingTime.note && (
+          <span class="muted"> — {localized(processingTime.note, processingTime.noteEn)}</span>
+        )}
       </p>
     </>
   );
