@@ -12,12 +12,14 @@ import argparse
 import asyncio
 import datetime as dt
 import logging
+import os
 import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+import msgspec
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -87,7 +89,10 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
     sock.listen(128)
     bound_port = sock.getsockname()[1]
     public = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
-    print(f"MotCua listening on http://{public}:{bound_port} ({settings.mode})", flush=True)
+    if not settings.is_production and "MOTCUA_PUBLIC_URL" not in os.environ:
+        # WebAuthn checks the exact origin: in development it is where we listen.
+        settings = msgspec.structs.replace(settings, public_url=f"http://{public}:{bound_port}")
+    print(f"MotCua listening on {settings.public_url} ({settings.mode})", flush=True)
     config = uvicorn.Config(create_app(settings), log_level="warning", proxy_headers=True)
     uvicorn.Server(config).run(sockets=[sock])
 

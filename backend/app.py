@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -14,14 +15,23 @@ from litestar.openapi.spec import Tag
 
 from backend import __version__
 from backend.config import Settings, load_settings
+from backend.core.clock import Clock, SystemClock
 from backend.core.db import create_engine, provide_db, session_factory
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.pwa import serve_pwa, serve_pwa_index
+from backend.core.ratelimit import RateLimiter
 from backend.features.catalogue.routes import CatalogueController
 from backend.features.health.routes import health
+from backend.features.identity.guard import enforce_access
+from backend.features.identity.routes import (
+    AccountController,
+    AuthController,
+    DeskIdentityController,
+    StaffController,
+)
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
     settings = settings or load_settings()
 
     @asynccontextmanager
@@ -38,7 +48,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
         return settings
 
     return Litestar(
-        route_handlers=[health, CatalogueController, serve_pwa_index, serve_pwa],
+        route_handlers=[
+            health,
+            CatalogueController,
+            AuthController,
+            AccountController,
+            DeskIdentityController,
+            StaffController,
+            serve_pwa_index,
+            serve_pwa,
+        ],
+        guards=[enforce_access],
+        state=State(
+            {"settings": settings, "clock": clock or SystemClock(), "rate_limiter": RateLimiter()}
+        ),
         dependencies={
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, use_cache=True, sync_to_thread=False),
@@ -53,9 +76,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "dossiers, sync. Errors are RFC 9457 problem details in Vietnamese or English "
             "(Accept-Language).",
             path="/api/docs",
+            # The API description is public, like the API's public routes.
+            openapi_router=Router(
+                "/api/docs", route_handlers=[], opt={"access": "public"}, include_in_schema=False
+            ),
             render_plugins=[ScalarRenderPlugin(path="/")],
             tags=[
                 Tag(name="catalogue", description="Administrative procedures (public)"),
+                Tag(name="identity", description="Passkeys, sessions, recovery"),
+                Tag(name="desk", description="One-stop desk"),
+                Tag(name="staff", description="Staff and roles"),
                 Tag(name="health", description="Service health"),
             ],
         ),

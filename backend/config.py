@@ -6,9 +6,10 @@ valid; production never generates a secret and refuses to start on unsafe settin
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -35,6 +36,30 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str = "Asia/Ho_Chi_Minh"
     province_code: str = "75"
     sql_echo: bool = False
+    # How long a session lives without use (idle) and at most (absolute), per kind of account.
+    citizen_session_idle: dt.timedelta = dt.timedelta(days=14)
+    citizen_session_absolute: dt.timedelta = dt.timedelta(days=30)
+    staff_session_idle: dt.timedelta = dt.timedelta(hours=1)
+    staff_session_absolute: dt.timedelta = dt.timedelta(hours=12)
+
+    @property
+    def origin(self) -> str:
+        return self.public_url
+
+    @property
+    def rp_id(self) -> str:
+        """The WebAuthn relying-party id: the host citizens reach the app at."""
+        return urlsplit(self.public_url).hostname or "localhost"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return urlsplit(self.public_url).scheme == "https"
+
+    def session_lifetimes(self, kind: str) -> tuple[dt.timedelta, dt.timedelta]:
+        """(idle, absolute) for a kind of account."""
+        if kind == "staff":
+            return self.staff_session_idle, self.staff_session_absolute
+        return self.citizen_session_idle, self.citizen_session_absolute
 
     @property
     def is_production(self) -> bool:
@@ -69,6 +94,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         province_code=get("MOTCUA_PROVINCE_CODE", "75"),
         sql_echo=_flag(get("MOTCUA_SQL_ECHO", "")),
     )
+    settings = msgspec.structs.replace(settings, **_session_lifetimes(get))
     if settings.is_production:
         check_production(settings)
         return settings
@@ -77,6 +103,23 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             settings, secret_key=development_secret(var_dir / "secret_key")
         )
     return settings
+
+
+def _session_lifetimes(get: Callable[[str], str | None]) -> dict[str, dt.timedelta]:
+    """MOTCUA_{CITIZEN,STAFF}_SESSION_{IDLE,ABSOLUTE}_HOURS, where set."""
+    lifetimes = {}
+    for kind in ("citizen", "staff"):
+        for limit in ("idle", "absolute"):
+            raw = get(f"MOTCUA_{kind.upper()}_SESSION_{limit.upper()}_HOURS")
+            if raw:
+                try:
+                    hours = float(raw)
+                except ValueError:
+                    raise ConfigurationError(
+                        f"MOTCUA_{kind.upper()}_SESSION_{limit.upper()}_HOURS must be a number"
+                    ) from None
+                lifetimes[f"{kind}_session_{limit}"] = dt.timedelta(hours=hours)
+    return lifetimes
 
 
 def development_secret(path: Path) -> str:

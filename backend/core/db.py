@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from backend.core.errors import DomainError
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # JSON columns hold forms and fee lists: msgspec reads and writes them several times faster.
 JSON_CODEC: dict[str, Any] = {
@@ -65,6 +67,12 @@ async def provide_db(state: State) -> AsyncIterator[AsyncSession]:
     async with factory() as session:
         try:
             yield session
+        except DomainError as error:
+            if error.keeps_changes:
+                await session.commit()
+            else:
+                await session.rollback()
+            raise
         except BaseException:
             await session.rollback()
             raise

@@ -57,6 +57,9 @@ class DomainError(Exception):
     """Base of the errors use cases raise. `problem_type` is the stable slug."""
 
     problem_type: ClassVar[str] = "internal"
+    # A refusal that must still be kept (a consumed challenge, an audited attempt): the
+    # request's transaction commits before the problem is returned.
+    keeps_changes: ClassVar[bool] = False
 
     def __init__(self, **params: object) -> None:
         super().__init__(self.problem_type, params)
@@ -124,7 +127,17 @@ STATUS_BY_ERROR: Mapping[type[DomainError], int] = {
 }
 
 
+# Feature errors by problem type, so features never name an HTTP status.
+STATUS_BY_PROBLEM: Mapping[str, int] = {
+    "passkey-refused": HTTP_400_BAD_REQUEST,
+    "link-invalid": HTTP_400_BAD_REQUEST,
+    "cross-site-request": HTTP_403_FORBIDDEN,
+}
+
+
 def _status_of(error: DomainError) -> int:
+    if error.problem_type in STATUS_BY_PROBLEM:
+        return STATUS_BY_PROBLEM[error.problem_type]
     for cls in type(error).__mro__:
         if cls in STATUS_BY_ERROR:
             return STATUS_BY_ERROR[cls]
@@ -153,9 +166,14 @@ def problem_response(
         "status": status,
         "instance": request.url.path,
     }
-    detail = problem_detail(problem_type, language, params)
+    reason = params.get("reason")
+    detail = (reason and problem_detail(f"{problem_type}.{reason}", language, params)) or (
+        problem_detail(problem_type, language, params)
+    )
     if detail:
         body["detail"] = detail
+    if isinstance(reason, str):
+        body["reason"] = reason
     if errors:
         body["errors"] = [
             {

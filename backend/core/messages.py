@@ -32,6 +32,14 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
     "rate-limited": {"vi": "Quá nhiều yêu cầu", "en": "Too many requests"},
     "service-unavailable": {"vi": "Dịch vụ tạm thời gián đoạn", "en": "Service unavailable"},
     "internal": {"vi": "Lỗi hệ thống", "en": "Internal error"},
+    "passkey-refused": {"vi": "Passkey không được chấp nhận", "en": "Passkey refused"},
+    "account-exists": {"vi": "Tài khoản đã tồn tại", "en": "Account already exists"},
+    "link-invalid": {
+        "vi": "Liên kết hoặc mã không còn hiệu lực",
+        "en": "Link or code no longer valid",
+    },
+    "last-passkey": {"vi": "Không thể xóa passkey cuối cùng", "en": "Cannot remove last passkey"},
+    "cross-site-request": {"vi": "Yêu cầu bị chặn", "en": "Request blocked"},
 }
 
 PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
@@ -58,6 +66,54 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
     "internal": {
         "vi": "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
         "en": "Something went wrong. Please try again later.",
+    },
+    "passkey-refused.challenge_unusable": {
+        "vi": "Phiên xác thực đã hết hạn hoặc đã được dùng. Vui lòng thử lại.",
+        "en": "This sign-in attempt expired or was already used. Please try again.",
+    },
+    "passkey-refused.verification_failed": {
+        "vi": "Không xác minh được passkey cho trang này. Vui lòng thử lại.",
+        "en": "The passkey could not be verified for this site. Please try again.",
+    },
+    "passkey-refused.unknown_passkey": {
+        "vi": "Passkey này chưa được đăng ký với MotCua.",
+        "en": "This passkey is not registered with MotCua.",
+    },
+    "passkey-refused.sign_count_regression": {
+        "vi": "Passkey có dấu hiệu bị sao chép và đã bị khóa. Vui lòng khôi phục tài khoản.",
+        "en": "This passkey looks cloned and has been blocked. Please recover your account.",
+    },
+    "passkey-refused.passkey_flagged": {
+        "vi": "Passkey này đã bị khóa. Vui lòng khôi phục tài khoản.",
+        "en": "This passkey has been blocked. Please recover your account.",
+    },
+    "account-exists": {
+        "vi": "Số điện thoại hoặc CCCD này đã có tài khoản. Hãy đăng nhập.",
+        "en": "This phone number or CCCD already has an account. Please sign in.",
+    },
+    "link-invalid": {
+        "vi": "Liên kết hoặc mã này không đúng, đã được dùng hoặc đã hết hạn.",
+        "en": "This link or code is wrong, already used, or expired.",
+    },
+    "last-passkey": {
+        "vi": "Hãy thêm passkey khác trước khi xóa passkey cuối cùng.",
+        "en": "Add another passkey before removing the last one.",
+    },
+    "unauthorized": {
+        "vi": "Vui lòng đăng nhập bằng passkey.",
+        "en": "Please sign in with your passkey.",
+    },
+    "forbidden": {
+        "vi": "Tài khoản của bạn không có quyền thực hiện thao tác này.",
+        "en": "Your account may not do this.",
+    },
+    "rate-limited": {
+        "vi": "Bạn thao tác quá nhanh. Vui lòng thử lại sau {retry_after} giây.",
+        "en": "Too many attempts. Please try again in {retry_after} seconds.",
+    },
+    "cross-site-request": {
+        "vi": "Yêu cầu từ trang khác bị chặn để bảo vệ tài khoản của bạn.",
+        "en": "A request from another site was blocked to protect your account.",
     },
     "service-unavailable": {
         "vi": "Vui lòng thử lại sau ít phút.",
@@ -119,6 +175,7 @@ FIELD_MESSAGES: Mapping[str, Mapping[Language, str]] = {
         "vi": "Vui lòng nhập số nhà, đường, thôn/ấp.",
         "en": "Enter the house number, street or hamlet.",
     },
+    "email": {"vi": "Địa chỉ email không hợp lệ.", "en": "Not a valid email address."},
     "bad_cursor": {
         "vi": "Con trỏ phân trang không hợp lệ; hãy tải lại từ trang đầu.",
         "en": "The page cursor is not valid; start again from the first page.",

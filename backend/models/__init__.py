@@ -10,14 +10,32 @@ from backend.models.catalogue import (
     ProcedureVariant,
     Sector,
 )
+from backend.models.identity import (
+    Account,
+    AuditEvent,
+    EnrollmentToken,
+    Passkey,
+    RecoveryCode,
+    RoleAssignment,
+    Session,
+    WebAuthnCeremony,
+)
 
 __all__ = [
+    "Account",
     "AdministrativeUnit",
     "Agency",
+    "AuditEvent",
     "Base",
+    "EnrollmentToken",
     "Holiday",
     "HolidayOverride",
+    "Passkey",
     "Procedure",
     "ProcedureVariant",
+    "RecoveryCode",
+    "RoleAssignment",
     "Sector",
+    "Session",
+    "WebAuthnCeremony",
 ]

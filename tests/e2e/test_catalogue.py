@@ -29,7 +29,7 @@ def expect_birth_registration_details(page: Page) -> None:
     expect(page.get_by_role("heading", name="Lệ phí")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="Miễn phí")).to_be_visible()
     expect(page.get_by_role("heading", name="Thời hạn giải quyết")).to_be_visible()
-    expect(page.get_by_text("Trong ngày")).to_be_visible()
+    expect(page.get_by_text("Trong ngày", exact=True)).to_be_visible()
 
 
 def test_search_finds_birth_registration_and_opens_its_details(page: Page) -> None:
