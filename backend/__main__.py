@@ -34,6 +34,8 @@ from backend.features.catalogue.service import (
     load_holidays,
     parse_catalogue,
 )
+from backend.features.identity.demo import seed_demo_people
+from backend.features.identity.service import Context
 
 SEED_CATALOGUE = Path(__file__).parent / "features" / "catalogue" / "seed" / "catalogue.json"
 T = TypeVar("T")
@@ -64,6 +66,19 @@ async def seed_demo(settings: Settings) -> ImportReport:
     return await _in_transaction(settings, seed)
 
 
+async def demo_people(settings: Settings) -> list[tuple[str, str]]:
+    ctx = Context(settings=settings, now=dt.datetime.now(dt.UTC))
+    return await _in_transaction(settings, lambda db: seed_demo_people(db, ctx))
+
+
+def print_demo_links(links: list[tuple[str, str]]) -> None:
+    if not links:
+        return
+    print("Demo accounts without a passkey — open a link in a desktop browser to enroll one:")
+    for name, url in links:
+        print(f"  {name}: {url}")
+
+
 def _print_report(report: ImportReport) -> None:
     for label, codes in (
         ("created", report.created),
@@ -92,6 +107,8 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
     if not settings.is_production and "MOTCUA_PUBLIC_URL" not in os.environ:
         # WebAuthn checks the exact origin: in development it is where we listen.
         settings = msgspec.structs.replace(settings, public_url=f"http://{public}:{bound_port}")
+    if demo:
+        print_demo_links(asyncio.run(demo_people(settings)))
     print(f"MotCua listening on {settings.public_url} ({settings.mode})", flush=True)
     config = uvicorn.Config(create_app(settings), log_level="warning", proxy_headers=True)
     uvicorn.Server(config).run(sockets=[sock])

@@ -23,6 +23,7 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.core.db import create_engine
 from backend.core.migrations import upgrade
+from tests.support.identity import FakeClock
 
 POSTGRES_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL", "")
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -115,8 +116,13 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock) -> Litestar:
+    return create_app(settings, clock=clock)
 
 
 @pytest.fixture

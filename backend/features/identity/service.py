@@ -509,6 +509,14 @@ async def create_passkey_link(
     return _enrollment_link(ctx.settings, token, expires_at)
 
 
+def demo_enrollment_link(db: AsyncSession, ctx: Context, account_id: str) -> str:
+    """A one-time link for a demo account (development only; valid as staff links are)."""
+    token, _ = _issue_token(
+        db, ctx, account_id, "staff_enrollment", STAFF_ENROLLMENT_LIFETIME, created_by=None
+    )
+    return f"{ctx.settings.public_url}/enroll#token={token}"
+
+
 def new_recovery_code() -> str:
     chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
@@ -730,6 +738,15 @@ async def create_staff(
     from the one-time link."""
     if not principal.has_role("admin"):
         raise Forbidden()
+    return await enroll_staff(db, ctx, request, created_by=principal.account_id)
+
+
+async def enroll_staff(
+    db: AsyncSession, ctx: Context, request: schemas.StaffCreate, *, created_by: str | None
+) -> tuple[Account, schemas.EnrollmentLink]:
+    """Create a staff account with roles and its one-time enrollment link. Called by an
+    admin's use case, or by the operator's command line for the first admin (created_by
+    None)."""
     name, phone, email, _ = checked_particulars(
         request.full_name, request.phone, request.email, None, ctx.now.date()
     )
@@ -779,13 +796,13 @@ async def create_staff(
         account.id,
         "staff_enrollment",
         STAFF_ENROLLMENT_LIFETIME,
-        created_by=principal.account_id,
+        created_by=created_by,
     )
     audit.record(
         db,
         "staff.created",
         at=ctx.now,
-        actor_id=principal.account_id,
+        actor_id=created_by,
         subject_id=account.id,
         ip=ctx.ip,
         roles=[[r.role, r.agency_code, r.postal_unit] for r in request.roles],
