@@ -34,6 +34,11 @@ class FakeClock:
         self.current += delta
 
 
+def device(app: Litestar) -> Client:
+    """Another browser on the same server: its own cookie jar."""
+    return AsyncTestClient(app, base_url=ORIGIN)
+
+
 def new_phone() -> str:
     return f"09{next(_phones):08d}"
 
