@@ -33,13 +33,13 @@ async def audit_events(settings: Settings, action: str) -> list[AuditEvent]:
         await engine.dispose()
 
 
-async def test_a_second_phone_joins_through_a_one_time_link(app: Litestar, client: Client) -> None:
+async def test_a_second_phone_joins_through_a_one_time_link(client: Client) -> None:
     owner = Person(client)
     me = await owner.sign_up()
     link = (await client.post("/api/v1/account/passkey-links")).json()
     assert link["url"].startswith("http://localhost:8000/enroll#token=")
     assert link["qrSvg"].startswith("<svg")
-    async with device(app) as phone_b:
+    async with device(client) as phone_b:
         second = Person(phone_b)
         assert (await second.enroll(token_of(link["url"]))).status_code == 200
         assert second.me["id"] == me["id"]
@@ -55,39 +55,37 @@ async def test_a_second_phone_joins_through_a_one_time_link(app: Litestar, clien
     assert signed_in["id"] == me["id"]
 
 
-async def test_a_passkey_link_expires_after_15_minutes(
-    app: Litestar, client: Client, clock: FakeClock
-) -> None:
+async def test_a_passkey_link_expires_after_15_minutes(client: Client, clock: FakeClock) -> None:
     import datetime as dt
 
     await Person(client).sign_up()
     link = (await client.post("/api/v1/account/passkey-links")).json()
     clock.advance(dt.timedelta(minutes=15, seconds=1))
-    async with device(app) as phone_b:
+    async with device(client) as phone_b:
         response = await Person(phone_b).enroll(token_of(link["url"]))
     assert response.status_code == 400
 
 
-async def test_removing_passkeys_but_never_the_last(app: Litestar, client: Client) -> None:
+async def test_removing_passkeys_but_never_the_last(client: Client) -> None:
     owner = Person(client)
     await owner.sign_up()
     [only] = (await client.get("/api/v1/account/passkeys")).json()
     last = await client.delete(f"/api/v1/account/passkeys/{only['id']}")
     assert last.status_code == 409
     link = (await client.post("/api/v1/account/passkey-links")).json()
-    async with device(app) as phone_b:
+    async with device(client) as phone_b:
         await Person(phone_b).enroll(token_of(link["url"]))
     assert (await client.delete(f"/api/v1/account/passkeys/{only['id']}")).status_code == 204
     assert len((await client.get("/api/v1/account/passkeys")).json()) == 1
 
 
-async def test_recovery_codes_work_once_each(app: Litestar, client: Client) -> None:
+async def test_recovery_codes_work_once_each(client: Client) -> None:
     owner = Person(client)
     me = await owner.sign_up()
     codes = (await client.post("/api/v1/account/recovery-codes")).json()["codes"]
     assert len(codes) == 10
     assert len(set(codes)) == 10
-    async with device(app) as new_phone:  # the old phone is lost
+    async with device(client) as new_phone:  # the old phone is lost
         redeemed = await new_phone.post(
             "/api/v1/auth/recovery-codes/redeem", json={"code": codes[3].lower()}
         )
@@ -115,15 +113,13 @@ async def test_new_recovery_codes_replace_the_old(client: Client) -> None:
     assert fresh.status_code == 200
 
 
-async def test_desk_recovery_works_once_and_is_audited(
-    app: Litestar, client: Client, settings: Settings
-) -> None:
+async def test_desk_recovery_works_once_and_is_audited(client: Client, settings: Settings) -> None:
     citizen = Person(client)
     me = await citizen.sign_up(cccd="075190001234")
     desk_token = await operator_creates_staff(
         settings, "Trần Văn Bình", [{"role": "desk", "agency_code": SERVICE_CENTRE}]
     )
-    async with device(app) as counter, device(app) as new_phone:
+    async with device(client) as counter, device(client) as new_phone:
         officer = Person(counter)
         assert (await officer.enroll(desk_token)).status_code == 200
         found = (await counter.get("/api/v1/desk/accounts", params={"cccd": "075190001234"})).json()
@@ -166,12 +162,12 @@ async def test_only_desk_officers_recover_accounts(client: Client) -> None:
 
 
 async def test_admin_creates_a_handler_scoped_to_one_agency(
-    app: Litestar, settings: Settings
+    client: Client, settings: Settings
 ) -> None:
     admin_token = await operator_creates_staff(
         settings, "Bùi Thị Hạnh", [{"role": "admin", "agency_code": SERVICE_CENTRE}]
     )
-    async with device(app) as admin_pc, device(app) as handler_pc:
+    async with device(client) as admin_pc, device(client) as handler_pc:
         admin = Person(admin_pc)
         assert (await admin.enroll(admin_token)).status_code == 200
         created = await admin_pc.post(
@@ -213,11 +209,11 @@ async def test_admin_creates_a_handler_scoped_to_one_agency(
         assert refused.status_code == 403
 
 
-async def test_staff_creation_is_validated(app: Litestar, settings: Settings) -> None:
+async def test_staff_creation_is_validated(client: Client, settings: Settings) -> None:
     admin_token = await operator_creates_staff(
         settings, "Bùi Thị Hạnh", [{"role": "admin", "agency_code": SERVICE_CENTRE}]
     )
-    async with device(app) as admin_pc:
+    async with device(client) as admin_pc:
         await Person(admin_pc).enroll(admin_token)
         response = await admin_pc.post(
             "/api/v1/admin/staff",

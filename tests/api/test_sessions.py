@@ -84,8 +84,8 @@ async def test_sign_in_rotates_the_session(client: Client) -> None:
     assert len(sessions) == 2
 
 
-async def test_devices_list_and_revoke(app: Litestar) -> None:
-    async with device(app) as phone, device(app) as laptop:
+async def test_devices_list_and_revoke(client: Client) -> None:
+    async with device(client) as phone, device(client) as laptop:
         owner = Person(phone)
         await owner.sign_up()
         other = Person(laptop, authenticator=owner.authenticator)
@@ -101,8 +101,8 @@ async def test_devices_list_and_revoke(app: Litestar) -> None:
         assert missing.status_code == 404
 
 
-async def test_a_session_of_another_account_cannot_be_revoked(app: Litestar) -> None:
-    async with device(app) as a_client, device(app) as b_client:
+async def test_a_session_of_another_account_cannot_be_revoked(client: Client) -> None:
+    async with device(client) as a_client, device(client) as b_client:
         a, b = Person(a_client), Person(b_client)
         await a.sign_up()
         await b.sign_up()
@@ -112,8 +112,8 @@ async def test_a_session_of_another_account_cannot_be_revoked(app: Litestar) -> 
         assert await b.is_signed_in()
 
 
-async def test_sign_out_everywhere(app: Litestar) -> None:
-    async with device(app) as phone, device(app) as laptop:
+async def test_sign_out_everywhere(client: Client) -> None:
+    async with device(client) as phone, device(client) as laptop:
         owner = Person(phone)
         await owner.sign_up()
         other = Person(laptop, authenticator=owner.authenticator)

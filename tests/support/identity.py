@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -34,9 +37,12 @@ class FakeClock:
         self.current += delta
 
 
-def device(app: Litestar) -> Client:
-    """Another browser on the same server: its own cookie jar."""
-    return AsyncTestClient(app, base_url=ORIGIN)
+@asynccontextmanager
+async def device(client: Client) -> AsyncIterator[httpx.AsyncClient]:
+    """Another browser on the same running server: its own cookie jar over the test
+    client's transport, so the app runs once, on one event loop. The transport stays the
+    test client's to close."""
+    yield httpx.AsyncClient(transport=client._transport, base_url=ORIGIN)
 
 
 def new_phone() -> str:
@@ -47,7 +53,7 @@ def new_phone() -> str:
 class Person:
     """Someone with a phone (a software authenticator) and a browser (a test client)."""
 
-    client: Client
+    client: Client | httpx.AsyncClient
     authenticator: SoftwareAuthenticator = field(
         default_factory=lambda: SoftwareAuthenticator(origin=ORIGIN)
     )
