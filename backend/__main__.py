@@ -4,6 +4,7 @@ python -m backend serve [--host 127.0.0.1] [--port 8000] [--no-demo]
 python -m backend migrate
 python -m backend import-catalogue FILE
 python -m backend seed-demo
+python -m backend create-admin --name NAME --phone PHONE --agency CODE
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import ConfigurationError, Settings, load_settings
 from backend.core.db import create_engine, session_factory
+from backend.core.errors import DomainError, ValidationFailed
+from backend.core.messages import field_message
 from backend.core.migrations import upgrade
 from backend.features.catalogue.service import (
     CatalogueError,
@@ -35,7 +38,8 @@ from backend.features.catalogue.service import (
     parse_catalogue,
 )
 from backend.features.identity.demo import seed_demo_people
-from backend.features.identity.service import Context
+from backend.features.identity.schemas import RoleIn, StaffCreate
+from backend.features.identity.service import Context, enroll_staff
 
 SEED_CATALOGUE = Path(__file__).parent / "features" / "catalogue" / "seed" / "catalogue.json"
 T = TypeVar("T")
@@ -127,6 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     import_cmd = commands.add_parser("import-catalogue", help="import a catalogue file (JSON)")
     import_cmd.add_argument("file", type=Path)
     commands.add_parser("seed-demo", help="load the demo province and catalogue")
+    admin_cmd = commands.add_parser(
+        "create-admin", help="create an admin and print the one-time link to enroll a passkey"
+    )
+    admin_cmd.add_argument("--name", required=True, help="full name")
+    admin_cmd.add_argument("--phone", required=True, help="Vietnamese mobile number")
+    admin_cmd.add_argument("--agency", required=True, help="agency code, e.g. 000.00.01.H19")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -142,6 +152,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "seed-demo":
         upgrade(settings.resolved_database_url)
         _print_report(asyncio.run(seed_demo(settings)))
+    elif args.command == "create-admin":
+        upgrade(settings.resolved_database_url)
+        request = StaffCreate(
+            full_name=args.name,
+            phone=args.phone,
+            roles=[RoleIn(role="admin", agency_code=args.agency)],
+        )
+        ctx = Context(settings=settings, now=dt.datetime.now(dt.UTC))
+        try:
+            _, link = asyncio.run(
+                _in_transaction(
+                    settings, lambda db: enroll_staff(db, ctx, request, created_by=None)
+                )
+            )
+        except ValidationFailed as exc:
+            for problem in exc.errors:
+                message = field_message(problem.code, "en", problem.params)
+                print(f"{problem.field}: {message}", file=sys.stderr)
+            return 1
+        except DomainError as exc:
+            print(f"cannot create the admin: {exc.problem_type} {exc.params}", file=sys.stderr)
+            return 1
+        print(f"Admin created. One-time enrollment link (valid until {link.expires_at}):")
+        print(f"  {link.url}")
     elif args.command == "import-catalogue":
         try:
             catalogue = parse_catalogue(args.file.read_bytes())
