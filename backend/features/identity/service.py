@@ -14,7 +14,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -164,13 +164,28 @@ def _new_ceremony(
     return ceremony_id
 
 
+def _refuse(
+    db: AsyncSession, ctx: Context, reason: str, *, subject_id: str | None = None, **detail: Any
+) -> NoReturn:
+    """Record a refused ceremony in the audit trail (kept: `keeps_changes`) and refuse it."""
+    audit.record(
+        db,
+        "passkey.refused",
+        at=ctx.now,
+        ip=ctx.ip,
+        subject_id=subject_id,
+        reason=reason,
+        **detail,
+    )
+    raise PasskeyRefused(reason=reason)
+
+
 async def _consume(
     db: AsyncSession, ctx: Context, ceremony_id: str, purpose: str
 ) -> WebAuthnCeremony:
     ceremony = await repository.consume_ceremony(db, ceremony_id, purpose, ctx.now)
     if ceremony is None:
-        audit.record(db, "passkey.refused", at=ctx.now, ip=ctx.ip, reason="challenge_unusable")
-        raise PasskeyRefused(reason="challenge_unusable")
+        _refuse(db, ctx, "challenge_unusable")
     return ceremony
 
 
@@ -180,16 +195,9 @@ def _verify_new_passkey(
     try:
         return ceremonies.verify_new_passkey(ctx.settings, credential, ceremony.challenge)
     except ceremonies.CeremonyFailed as exc:
-        audit.record(
-            db,
-            "passkey.refused",
-            at=ctx.now,
-            ip=ctx.ip,
-            subject_id=ceremony.account_id,
-            reason="verification_failed",
-            error=str(exc)[:300],
+        _refuse(
+            db, ctx, "verification_failed", subject_id=ceremony.account_id, error=str(exc)[:300]
         )
-        raise PasskeyRefused(reason="verification_failed") from exc
 
 
 def _store_passkey(
@@ -319,50 +327,22 @@ async def finish_sign_in(
     try:
         credential_id = ceremonies.credential_id_of(result.credential)
     except ceremonies.CeremonyFailed as exc:
-        raise PasskeyRefused(reason="verification_failed") from exc
+        _refuse(db, ctx, "verification_failed", error=str(exc))
     passkey = await repository.find_passkey(db, credential_id)
     account = await repository.find_account(db, passkey.account_id) if passkey else None
     if passkey is None or account is None or account.disabled_at is not None:
-        audit.record(db, "passkey.refused", at=ctx.now, ip=ctx.ip, reason="unknown_passkey")
-        raise PasskeyRefused(reason="unknown_passkey")
+        _refuse(db, ctx, "unknown_passkey")
     handle = ceremonies.user_handle_of(result.credential)
     if handle is not None and handle.rstrip("=") != account.user_handle:
-        audit.record(
-            db,
-            "passkey.refused",
-            at=ctx.now,
-            ip=ctx.ip,
-            subject_id=account.id,
-            reason="verification_failed",
-            error="user handle mismatch",
-        )
-        raise PasskeyRefused(reason="verification_failed")
+        _refuse(db, ctx, "verification_failed", subject_id=account.id, error="user handle mismatch")
     if passkey.flagged_at is not None:
-        audit.record(
-            db,
-            "passkey.refused",
-            at=ctx.now,
-            ip=ctx.ip,
-            subject_id=account.id,
-            reason="passkey_flagged",
-            passkey=passkey.id,
-        )
-        raise PasskeyRefused(reason="passkey_flagged")
+        _refuse(db, ctx, "passkey_flagged", subject_id=account.id, passkey=passkey.id)
     try:
         count = ceremonies.verify_assertion(
             ctx.settings, result.credential, ceremony.challenge, public_key=passkey.public_key
         )
     except ceremonies.CeremonyFailed as exc:
-        audit.record(
-            db,
-            "passkey.refused",
-            at=ctx.now,
-            ip=ctx.ip,
-            subject_id=account.id,
-            reason="verification_failed",
-            error=str(exc)[:300],
-        )
-        raise PasskeyRefused(reason="verification_failed") from exc
+        _refuse(db, ctx, "verification_failed", subject_id=account.id, error=str(exc)[:300])
     if ceremonies.is_sign_count_regression(passkey.sign_count, count):
         passkey.flagged_at = ctx.now
         audit.record(
