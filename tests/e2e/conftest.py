@@ -6,17 +6,29 @@ The base URL uses `localhost`, not 127.0.0.1: WebAuthn and service workers treat
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from ipaddress import IPv4Address
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    CDPSession,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_INDEX = ROOT / "pwa" / "dist" / "index.html"
@@ -29,7 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LISTENING = re.compile(r"MotCua listening on http://[^:]+:(\d+)")
-PHONE_VIEWPORT = {"width": 360, "height": 800}
+PHONE_VIEWPORT: ViewportSize = {"width": 360, "height": 800}
 
 
 @pytest.fixture(scope="session")
@@ -89,10 +101,26 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+CLIENT_ADDRESSES = (str(IPv4Address("198.18.0.1") + n) for n in itertools.count())  # RFC 2544
+
+
+def new_profile(browser: Browser, base_url: str) -> BrowserContext:
+    return browser.new_context(
+        base_url=base_url,
+        viewport=PHONE_VIEWPORT,
+        extra_http_headers={"X-Forwarded-For": next(CLIENT_ADDRESSES)},
+    )
+
+
 @pytest.fixture
 def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
-    """A new profile: no service worker, IndexedDB or saved language from an earlier test."""
-    context = browser.new_context(base_url=base_url, viewport=PHONE_VIEWPORT)
+    """A new profile: no service worker, IndexedDB or saved language from an earlier test.
+
+    Each profile is also a phone on its own network: the server counts rate limits per client
+    address, and uvicorn takes it from X-Forwarded-For sent by a local proxy (127.0.0.1), so the
+    tests do not share one sign-up budget.
+    """
+    context = new_profile(browser, base_url)
     yield context
     context.close()
 
@@ -100,3 +128,57 @@ def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@dataclass(frozen=True)
+class VirtualAuthenticator:
+    """Chromium's virtual authenticator (DevTools WebAuthn domain) standing in for a phone's
+    platform authenticator: it keeps discoverable credentials and verifies its user at once."""
+
+    cdp: CDPSession
+    authenticator_id: str
+
+    def credentials(self) -> list[dict[str, Any]]:
+        result = self.cdp.send(
+            "WebAuthn.getCredentials", {"authenticatorId": self.authenticator_id}
+        )
+        return list(result["credentials"])
+
+
+def add_authenticator(context: BrowserContext, page: Page) -> VirtualAuthenticator:
+    """Give `page` a phone's authenticator (Chromium's virtual one, through CDP)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    added = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return VirtualAuthenticator(cdp, added["authenticatorId"])
+
+
+@pytest.fixture
+def authenticator(context: BrowserContext, page: Page) -> VirtualAuthenticator:
+    return add_authenticator(context, page)
+
+
+@pytest.fixture
+def new_browser_context(browser: Browser, base_url: str) -> Iterator[Callable[[], BrowserContext]]:
+    """Another phone: more fresh profiles within one test, closed at its end."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> BrowserContext:
+        contexts.append(new_profile(browser, base_url))
+        return contexts[-1]
+
+    yield make
+    for context in contexts:
+        context.close()

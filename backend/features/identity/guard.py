@@ -26,11 +26,14 @@ from backend.features.identity.service import session_is_live, token_hash
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 ALLOWED_FETCH_SITES = {"same-origin", "none"}
 LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)  # idle expiry need not be exact to the second
+# Per client address. Mobile carriers put many phones behind one address, so the limits are
+# generous and apply to the requests that start a ceremony (each makes a challenge row); the
+# verify requests need such a challenge, single-use, so they cannot be hammered on their own.
 RATE_LIMITS = {
-    "sign_up": Limit(10, dt.timedelta(minutes=10)),
-    "sign_in": Limit(30, dt.timedelta(minutes=10)),
-    "recovery": Limit(5, dt.timedelta(minutes=15)),
-    "enrollment": Limit(20, dt.timedelta(minutes=15)),
+    "sign_up": Limit(30, dt.timedelta(minutes=10)),
+    "sign_in": Limit(60, dt.timedelta(minutes=10)),
+    "recovery": Limit(10, dt.timedelta(minutes=15)),
+    "enrollment": Limit(30, dt.timedelta(minutes=15)),
 }
 
 

@@ -97,7 +97,7 @@ class AuthController(Controller):
         "/sign-up/verify",
         operation_id="finishSignUp",
         status_code=HTTP_201_CREATED,
-        opt={"access": "public", "rate_limit": "sign_up"},
+        opt={"access": "public"},
         summary="Create the account with its first passkey and sign in",
     )
     async def finish_sign_up(
@@ -125,7 +125,7 @@ class AuthController(Controller):
         "/sign-in/verify",
         operation_id="finishSignIn",
         status_code=200,
-        opt={"access": "public", "rate_limit": "sign_in"},
+        opt={"access": "public"},
         summary="Sign in with a passkey",
     )
     async def finish_sign_in(
@@ -190,7 +190,7 @@ class AuthController(Controller):
         "/enrollment/verify",
         operation_id="finishEnrollment",
         status_code=200,
-        opt={"access": "public", "rate_limit": "enrollment"},
+        opt={"access": "public"},
         summary="Add the passkey (the link works once) and sign in",
     )
     async def finish_enrollment(

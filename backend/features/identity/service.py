@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import io
 import re
 import secrets
 import uuid
@@ -430,7 +431,19 @@ async def revoke_session(
 def qr_svg(url: str) -> str:
     import segno
 
-    return str(segno.make(url, error="m").svg_inline(scale=4, title="MotCua"))
+    buffer = io.BytesIO()
+    # A standalone SVG document (namespace, viewBox) that works as an <img> data URL.
+    segno.make(url, error="m").save(
+        buffer,
+        kind="svg",
+        scale=4,
+        xmldecl=False,
+        svgns=True,
+        title="MotCua",
+        svgclass=None,
+        lineclass=None,
+    )
+    return buffer.getvalue().decode()
 
 
 def _enrollment_link(

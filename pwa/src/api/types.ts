@@ -154,4 +154,13 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
+  /** Validation problems: one entry per broken rule, its message in the request's language. */
+  errors?: FieldProblem[];
+}
+
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+  params?: Record<string, string | number>;
 }

@@ -2,6 +2,9 @@ import { LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { CatalogueFreshness } from '../features/catalogue/CatalogueFreshness';
 import { CatalogueStatus } from '../features/catalogue/CatalogueStatus';
 import { HomePage } from '../features/catalogue/HomePage';
+import { AccountLink } from '../features/identity/AccountLink';
+import { ACCOUNT_PATH, ENROLL_PATH, SIGN_IN_PATH, SIGN_UP_PATH } from '../features/identity/paths';
+import { SessionExpiredNotice } from '../features/identity/SessionExpiredNotice';
 import { t } from '../lib/i18n';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { OfflineBadge } from '../ui/OfflineBadge';
@@ -14,6 +17,15 @@ const ProcedureListPage = lazy(() =>
 const ProcedureDetailPage = lazy(() =>
   import('../features/catalogue/ProcedureDetailPage').then((m) => m.ProcedureDetailPage),
 );
+
+// The identity pages carry the passkey code and their own strings: citizens who only browse the
+// catalogue never download them.
+const SignUpPage = lazy(() => import('../features/identity/SignUpPage').then((m) => m.SignUpPage));
+const SignInPage = lazy(() => import('../features/identity/SignInPage').then((m) => m.SignInPage));
+const AccountPage = lazy(() =>
+  import('../features/identity/AccountPage').then((m) => m.AccountPage),
+);
+const EnrollPage = lazy(() => import('../features/identity/EnrollPage').then((m) => m.EnrollPage));
 
 /** After moving to another page, put the keyboard and screen-reader focus on its heading. */
 function focusPageHeading() {
@@ -36,6 +48,9 @@ function MainNavigation() {
             </a>
           </li>
         ))}
+        <li class="account-item">
+          <AccountLink />
+        </li>
       </ul>
     </nav>
   );
@@ -60,11 +75,16 @@ export function App() {
         <MainNavigation />
       </header>
       <main id="main" tabIndex={-1}>
+        <SessionExpiredNotice />
         <CatalogueStatus />
         <Router onRouteChange={focusPageHeading}>
           <Route path="/" component={HomePage} />
           <Route path="/procedures" component={ProcedureListPage} />
           <Route path="/procedures/:code" component={ProcedureDetailPage} />
+          <Route path={SIGN_UP_PATH} component={SignUpPage} />
+          <Route path={SIGN_IN_PATH} component={SignInPage} />
+          <Route path={ACCOUNT_PATH} component={AccountPage} />
+          <Route path={ENROLL_PATH} component={EnrollPage} />
           <Route default component={NotFoundPage} />
         </Router>
       </main>

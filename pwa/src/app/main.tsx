@@ -1,9 +1,11 @@
 import { render } from 'preact';
 import { startCatalogueSync } from '../features/catalogue/catalogue-sync';
+import { startIdentity } from '../features/identity/identity';
 import { App } from './App';
 import { registerServiceWorker } from './service-worker';
 import './app.css';
 
+startIdentity();
 startCatalogueSync();
 render(<App />, document.getElementById('app')!);
 void registerServiceWorker();

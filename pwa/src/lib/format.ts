@@ -28,3 +28,8 @@ export function formatDateTime(date: Date): string {
     timeZone: 'Asia/Ho_Chi_Minh',
   }).format(date);
 }
+
+/** Today's ISO date (YYYY-MM-DD) in Vietnam, whatever the device's time zone. */
+export function todayInVietnam(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(now);
+}

@@ -90,6 +90,12 @@ const vi = {
   notFoundText: 'Địa chỉ này không có trong MotCua.',
   procedureNotFound: 'Không tìm thấy thủ tục có mã {code}.',
   goHome: 'Về trang chủ',
+  signIn: 'Đăng nhập',
+  optionalField: '(không bắt buộc)',
+  accountOf: 'Tài khoản của {name}',
+  sessionExpired: 'Phiên đăng nhập đã hết hạn — ',
+  signInAgain: 'đăng nhập lại',
+  sessionExpiredKeepsData: 'Dữ liệu trên máy vẫn được giữ nguyên.',
 };
 
 export type MessageKey = keyof typeof vi;
@@ -160,23 +166,51 @@ const en: Record<MessageKey, string> = {
   notFoundText: 'This address is not part of MotCua.',
   procedureNotFound: 'No procedure has the code {code}.',
   goHome: 'Go to the home page',
+  signIn: 'Sign in',
+  optionalField: '(optional)',
+  accountOf: "{name}'s account",
+  sessionExpired: 'Your session has expired — ',
+  signInAgain: 'sign in again',
+  sessionExpiredKeepsData: 'The data on this device is kept.',
 };
 
 const messages: Record<Language, Record<MessageKey, string>> = { vi, en };
 
+type Params = Record<string, string | number>;
+
 /**
- * The UI string `key` in the current language, with `{name}` placeholders filled in.
- * A message written "singular|plural" picks its form by the `count` parameter.
+ * `message` with `{name}` placeholders filled in. A message written "singular|plural" picks its
+ * form by the `count` parameter.
  */
-export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const lang = language.value;
-  const forms = messages[lang][key].split('|');
+function format(lang: Language, message: string, params: Params): string {
+  const forms = message.split('|');
   const count = params['count'];
   const isOne = typeof count === 'number' && new Intl.PluralRules(lang).select(count) === 'one';
-  const message = (isOne ? forms[0] : forms.at(-1)) ?? '';
-  return message.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+  const chosen = (isOne ? forms[0] : forms.at(-1)) ?? '';
+  return chosen.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
     name in params ? String(params[name]) : placeholder,
   );
+}
+
+/** The UI string `key` in the current language (see `format`). */
+export function t(key: MessageKey, params: Params = {}): string {
+  const lang = language.value;
+  return format(lang, messages[lang][key], params);
+}
+
+/**
+ * A feature's own strings, Vietnamese and English, and their `t`. Pages that are loaded lazily
+ * keep their strings here, in their own chunk, so the shell does not carry them.
+ */
+export function defineMessages<const Vi extends Record<string, string>>(
+  vi: Vi,
+  en: Record<keyof Vi, string>,
+): (key: keyof Vi & string, params?: Params) => string {
+  const tables: Record<Language, Record<keyof Vi, string>> = { vi, en };
+  return (key, params = {}) => {
+    const lang = language.value;
+    return format(lang, tables[lang][key], params);
+  };
 }
 
 /** The English text when the UI is in English and one exists; the Vietnamese otherwise. */

@@ -1,8 +1,11 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import type { Fee, Procedure, RequiredDocument, Variant } from '../../api/types';
+import { recordProcedureView } from '../../db/account-db';
 import { formatProcessingTime, formatVnd } from '../../lib/format';
 import { language, localized, t } from '../../lib/i18n';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { currentIdentity } from '../identity/identity';
 import { catalogueSync } from './catalogue-sync';
 import {
   agencyLevelLabel,
@@ -24,6 +27,7 @@ export function ProcedureDetailPage({ code }: { code: string }) {
       ? t('loading')
       : t('procedureNotFound', { code });
   useDocumentTitle(title);
+  useRecordView(procedure);
   return (
     <>
       <p class="breadcrumb">
@@ -37,6 +41,18 @@ export function ProcedureDetailPage({ code }: { code: string }) {
       {procedure && <ProcedureDetails procedure={procedure} />}
     </>
   );
+}
+
+/** Remember the procedure in the signed-in account's own "recently viewed" (on the device). */
+function useRecordView(procedure: Procedure | undefined): void {
+  const accountId = currentIdentity.value?.id;
+  useEffect(() => {
+    if (!accountId || !procedure) return;
+    const { code, name, nameEn } = procedure;
+    recordProcedureView(accountId, nameEn ? { code, name, nameEn } : { code, name }).catch(
+      (error: unknown) => console.error('Could not remember the viewed procedure', error),
+    );
+  }, [accountId, procedure?.code]);
 }
 
 function ProcedureDetails({ procedure }: { procedure: Procedure }) {
