@@ -29,6 +29,7 @@ from backend.features.identity.routes import (
     DeskIdentityController,
     StaffController,
 )
+from backend.features.sync.routes import SyncController
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             AccountController,
             DeskIdentityController,
             StaffController,
+            SyncController,
             serve_pwa_index,
             serve_pwa,
         ],
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 Tag(name="identity", description="Passkeys, sessions, recovery"),
                 Tag(name="desk", description="One-stop desk"),
                 Tag(name="staff", description="Staff and roles"),
+                Tag(name="sync", description="Offline sync: push and pull"),
                 Tag(name="health", description="Service health"),
             ],
         ),

@@ -132,6 +132,7 @@ STATUS_BY_PROBLEM: Mapping[str, int] = {
     "passkey-refused": HTTP_400_BAD_REQUEST,
     "link-invalid": HTTP_400_BAD_REQUEST,
     "cross-site-request": HTTP_403_FORBIDDEN,
+    "protocol-upgrade-required": 426,
 }
 
 

@@ -40,6 +40,12 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
     },
     "last-passkey": {"vi": "Không thể xóa passkey cuối cùng", "en": "Cannot remove last passkey"},
     "cross-site-request": {"vi": "Yêu cầu bị chặn", "en": "Request blocked"},
+    "protocol-upgrade-required": {"vi": "Cần cập nhật ứng dụng", "en": "App update required"},
+    "sync-client-of-another-account": {
+        "vi": "Thiết bị này thuộc tài khoản khác",
+        "en": "This installation belongs to another account",
+    },
+    "mutation-rejected": {"vi": "Thao tác bị từ chối", "en": "Change refused"},
 }
 
 PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
@@ -114,6 +120,14 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
     "cross-site-request": {
         "vi": "Yêu cầu từ trang khác bị chặn để bảo vệ tài khoản của bạn.",
         "en": "A request from another site was blocked to protect your account.",
+    },
+    "protocol-upgrade-required": {
+        "vi": "Phiên bản ứng dụng đã cũ. Vui lòng tải lại để cập nhật; dữ liệu vẫn được giữ.",
+        "en": "This version of the app is too old. Reload to update; your data is kept.",
+    },
+    "sync-client-of-another-account": {
+        "vi": "Dữ liệu ngoại tuyến trên thiết bị này thuộc tài khoản khác.",
+        "en": "The offline data on this device belongs to another account.",
     },
     "service-unavailable": {
         "vi": "Vui lòng thử lại sau ít phút.",

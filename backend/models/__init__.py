@@ -10,6 +10,7 @@ from backend.models.catalogue import (
     ProcedureVariant,
     Sector,
 )
+from backend.models.drafts import Draft, DraftRevision
 from backend.models.identity import (
     Account,
     AuditEvent,
@@ -20,6 +21,13 @@ from backend.models.identity import (
     Session,
     WebAuthnCeremony,
 )
+from backend.models.sync import (
+    ChangeLogEntry,
+    SyncClient,
+    SyncCounter,
+    SyncEpoch,
+    SyncMutation,
+)
 
 __all__ = [
     "Account",
@@ -27,6 +35,9 @@ __all__ = [
     "Agency",
     "AuditEvent",
     "Base",
+    "ChangeLogEntry",
+    "Draft",
+    "DraftRevision",
     "EnrollmentToken",
     "Holiday",
     "HolidayOverride",
@@ -37,5 +48,9 @@ __all__ = [
     "RoleAssignment",
     "Sector",
     "Session",
+    "SyncClient",
+    "SyncCounter",
+    "SyncEpoch",
+    "SyncMutation",
     "WebAuthnCeremony",
 ]

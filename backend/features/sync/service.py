@@ -1,0 +1,278 @@
+"""Sync use cases: register an installation, push mutations, pull changes (DESIGN.md §4).
+
+Push runs each mutation in its own transaction: the mutation's use case, its outcome and the
+client's last applied id commit together, so a retried push finds every mutation either
+applied once or not at all. A business-rule refusal is recorded as `rejected` and the queue
+moves on; a database that is busy or gone answers 503 and the client retries later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend.config import Settings
+from backend.core.auth import Principal
+from backend.core.clock import Clock
+from backend.core.errors import DomainError, Forbidden, TransientFailure
+from backend.features.drafts import service as drafts
+from backend.features.sync import changelog
+from backend.features.sync.registry import HANDLERS, MutationContext, MutationRejected
+from backend.models import SyncClient, SyncMutation
+from sync import PROTOCOL_VERSION
+from sync.cursor import BadCursor, Cursor, check_cursor, decode_cursor, encode_cursor, scope_hash
+from sync.messages import (
+    Change,
+    ClientRegistered,
+    DecodedPush,
+    MutationResult,
+    PullRequest,
+    PullResponse,
+    PushResponse,
+    UndecodableMutation,
+)
+from sync.rules import classify
+
+MAX_PULL = 1000
+
+
+class ClientOfAnotherAccount(Forbidden):
+    problem_type = "sync-client-of-another-account"
+
+
+class UpgradeRequired(DomainError):
+    problem_type = "protocol-upgrade-required"
+
+
+@dataclass(frozen=True)
+class SyncContext:
+    settings: Settings
+    clock: Clock
+    principal: Principal
+
+
+def cursor_key(settings: Settings) -> bytes:
+    return hmac.new(settings.secret_key.encode(), b"motcua.sync.cursor", hashlib.sha256).digest()
+
+
+def check_protocol(version: int) -> None:
+    if version != PROTOCOL_VERSION:
+        raise UpgradeRequired(client=version, server=PROTOCOL_VERSION)
+
+
+async def _own_client(db: AsyncSession, client_id: str, principal: Principal) -> SyncClient:
+    client = await db.get(SyncClient, client_id)
+    if client is None or client.account_id != principal.account_id:
+        raise ClientOfAnotherAccount()
+    return client
+
+
+async def register_client(
+    db: AsyncSession, ctx: SyncContext, client_id: str, protocol_version: int
+) -> ClientRegistered:
+    """Bind an installation to the signed-in account (idempotent); another account's
+    installation id is refused."""
+    check_protocol(protocol_version)
+    now = ctx.clock.now()
+    client = await db.get(SyncClient, client_id)
+    if client is None:
+        client = SyncClient(
+            id=client_id,
+            account_id=ctx.principal.account_id,
+            last_mutation_id=0,
+            created_at=now,
+            last_seen_at=now,
+        )
+        db.add(client)
+    elif client.account_id != ctx.principal.account_id:
+        raise ClientOfAnotherAccount()
+    return ClientRegistered(client_id=client.id, last_mutation_id=client.last_mutation_id)
+
+
+async def _stored_result(db: AsyncSession, client_id: str, mutation_id: int) -> MutationResult:
+    stored = await db.get(SyncMutation, (client_id, mutation_id))
+    if stored is None:  # applied before results were kept: nothing to add
+        return MutationResult(mutation_id=mutation_id, status="duplicate")
+    return MutationResult(
+        mutation_id=mutation_id,
+        status="duplicate",
+        reason=stored.reason,
+        result=stored.result or None,
+    )
+
+
+async def _apply_one(
+    db: AsyncSession,
+    ctx: SyncContext,
+    client_id: str,
+    mutation: Any,
+    expected_last: int,
+) -> MutationResult | None:
+    """Apply the next mutation in the current transaction; None when another push of the same
+    client got there first (the caller re-reads)."""
+    now = ctx.clock.now()
+    claimed = await db.execute(
+        update(SyncClient)
+        .where(SyncClient.id == client_id, SyncClient.last_mutation_id == expected_last)
+        .values(last_mutation_id=mutation.mutation_id, last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    if isinstance(mutation, UndecodableMutation):
+        result = mutation.to_result()
+        name = mutation.name[:64]
+    else:
+        name = type(mutation).__struct_config__.tag
+        mctx = MutationContext(ctx.settings, ctx.principal, client_id, now)
+        try:
+            async with db.begin_nested():  # a refusal undoes the use case, not the bookkeeping
+                outcome = await HANDLERS[name](db, mctx, mutation.args)
+            result = MutationResult(
+                mutation_id=mutation.mutation_id, status="applied", result=outcome
+            )
+        except MutationRejected as refusal:
+            result = MutationResult(
+                mutation_id=mutation.mutation_id,
+                status="rejected",
+                reason=refusal.reason,
+                detail=dict(refusal.params) or None,
+            )
+        except DomainError as refusal:
+            result = MutationResult(
+                mutation_id=mutation.mutation_id, status="rejected", reason=refusal.problem_type
+            )
+    db.add(
+        SyncMutation(
+            client_id=client_id,
+            mutation_id=mutation.mutation_id,
+            name=str(name),
+            status="rejected" if result.status == "rejected" else "applied",
+            reason=result.reason,
+            result=result.result or {},
+            client_time=getattr(mutation, "client_time", None),
+            applied_at=now,
+        )
+    )
+    return result
+
+
+async def push(
+    sessions: async_sessionmaker[AsyncSession], ctx: SyncContext, request: DecodedPush
+) -> PushResponse:
+    """Apply a batch in order, each mutation in its own transaction (see module doc)."""
+    check_protocol(request.protocol_version)
+    async with sessions() as db:
+        last = (await _own_client(db, request.client_id, ctx.principal)).last_mutation_id
+    results: list[MutationResult] = []
+    try:
+        for mutation in request.mutations:
+            order = classify(mutation.mutation_id, last)
+            if order == "gap":
+                break  # the client resends from its oldest unacknowledged mutation
+            async with sessions() as db, db.begin():
+                if order == "duplicate":
+                    results.append(
+                        await _stored_result(db, request.client_id, mutation.mutation_id)
+                    )
+                    continue
+                result = await _apply_one(db, ctx, request.client_id, mutation, last)
+            if result is None:  # a concurrent push of this client moved on: ask again
+                async with sessions() as db:
+                    last = (
+                        await _own_client(db, request.client_id, ctx.principal)
+                    ).last_mutation_id
+                continue
+            results.append(result)
+            last = mutation.mutation_id
+    except (OperationalError, DBAPIError) as exc:
+        if not _is_transient(exc):
+            raise
+        raise TransientFailure(retry_after=5) from exc
+    return PushResponse(results=results, last_mutation_id=last)
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    """Locked, busy, serialization failures and lost connections pass; the rest are bugs."""
+    text = str(exc.orig).lower() if exc.orig else str(exc).lower()
+    return exc.connection_invalidated or any(
+        word in text
+        for word in ("locked", "busy", "deadlock", "could not serialize", "connection", "timeout")
+    )
+
+
+async def pull(db: AsyncSession, ctx: SyncContext, request: PullRequest) -> PullResponse:
+    """The changes after the cursor, for the caller's scope only, in commit order."""
+    check_protocol(request.protocol_version)
+    client = await _own_client(db, request.client_id, ctx.principal)
+    scopes = changelog.scopes_for(ctx.principal)
+    scope = scope_hash(changelog.scope_description(ctx.principal))
+    epoch = await changelog.epoch(db)
+    latest = await changelog.counter(db, changelog.CHANGE_SEQ)
+    key = cursor_key(ctx.settings)
+    limit = max(1, min(request.limit, MAX_PULL))
+
+    def cursor_at(seq: int) -> str:
+        return encode_cursor(Cursor(epoch, scope, PROTOCOL_VERSION, seq), key=key)
+
+    if request.cursor is None:  # a new client: everything in scope now, then the log from here
+        drafts_now = await drafts.snapshot(db, ctx.principal.account_id)
+        changes = [
+            Change(entity="draft", id=d.id, op="put", data=drafts.draft_data(d), version=d.version)
+            for d in drafts_now
+        ]
+        return PullResponse(
+            changes=changes,
+            cursor=cursor_at(latest),
+            has_more=False,
+            last_mutation_id=client.last_mutation_id,
+        )
+    try:
+        cursor = decode_cursor(request.cursor, key=key)
+    except BadCursor:
+        return _reset(client, "cursor")
+    reason = check_cursor(
+        cursor,
+        db_epoch=epoch,
+        scope_hash=scope,
+        protocol_version=PROTOCOL_VERSION,
+        oldest_retained_seq=await changelog.counter(db, changelog.OLDEST_SEQ),
+        latest_seq=latest,
+    )
+    if reason is not None:
+        return _reset(client, reason)
+    entries = [
+        e
+        for e in await changelog.changes_after(db, scopes, cursor.seq, limit + 1)
+        if e.seq <= latest
+    ]
+    has_more = len(entries) > limit
+    entries = entries[:limit]
+    # With nothing more for this scope, jump to the newest seq: other scopes' changes are
+    # skipped for good, and every seq up to `latest` is committed (seq order = commit order).
+    seq = entries[-1].seq if has_more else latest
+    return PullResponse(
+        changes=[
+            Change(entity=e.entity, id=e.entity_id, op=e.op, data=e.data, version=e.version)
+            for e in entries
+        ],
+        cursor=cursor_at(seq),
+        has_more=has_more,
+        last_mutation_id=client.last_mutation_id,
+    )
+
+
+def _reset(client: SyncClient, reason: Any) -> PullResponse:
+    return PullResponse(
+        changes=[],
+        cursor=None,
+        has_more=False,
+        last_mutation_id=client.last_mutation_id,
+        reset_required=reason,
+    )
