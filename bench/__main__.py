@@ -17,7 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BENCHMARKS = ["shell_size", "catalogue"]
+BENCHMARKS = ["shell_size", "catalogue", "sync"]
 # What the figures mean, kept with the renderer so a re-run keeps the explanation.
 NOTES = {
     "catalogue": [
@@ -31,7 +31,18 @@ NOTES = {
         "changes, so catalogue reads touch no database; it is recorded as the next step in the "
         "foundation issue's note.",
         "",
-    ]
+    ],
+    "sync": [
+        "Reading: pull runs at a third to a half of the floor (the figures move between runs "
+        "on this shared 2-core machine); the ORM path and, on SQLite, "
+        "aiosqlite's thread hops cost the rest. Push is far from the goal: each mutation is its "
+        "own transaction of about ten statements (client claim, savepoint, procedure check, "
+        "draft, revision, counter, change, outcome), each a round trip through the async "
+        "driver, where the floor sends the same six writes straight. Next: check procedures "
+        "against the in-process catalogue index, drop the savepoint for handlers that "
+        "validate before writing, and write the outcome and change rows in one statement.",
+        "",
+    ],
 }
 
 
@@ -82,6 +93,27 @@ def render(results: dict[str, dict[str, Any]]) -> str:
             f"{catalogue['machine']}.",
             "",
             *NOTES.get("catalogue", []),
+        ]
+    if sync := results.get("sync"):
+        lines += [
+            "## Sync throughput (ratio to the raw database floor; goal: at least 0.5)",
+            "",
+            "| database | pull changes/s | floor | ratio | push mutations/s | floor | ratio |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for database in ("sqlite", "postgresql"):
+            if row := sync.get(database):
+                lines.append(
+                    f"| {database} | {row['pull_changes_per_s']} | "
+                    f"{row['pull_floor_changes_per_s']} | {row['pull_ratio_to_floor']} | "
+                    f"{row['push_mutations_per_s']} | {row['push_floor_mutations_per_s']} | "
+                    f"{row['push_ratio_to_floor']} |"
+                )
+        lines += [
+            "",
+            f"Method: {sync['method']}. Measured {sync['measured_at']} on {sync['machine']}.",
+            "",
+            *NOTES.get("sync", []),
         ]
     return "\n".join(lines)
 

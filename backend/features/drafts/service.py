@@ -58,11 +58,11 @@ async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) ->
     if await find_procedure_row(db, args.procedure_code) is None:
         raise MutationRejected("unknown_procedure", procedureCode=args.procedure_code)
     account_id = ctx.principal.account_id
-    draft = await find_own_draft(db, args.draft_id, account_id)
+    draft = await db.get(Draft, args.draft_id)
+    if draft is not None and draft.account_id != account_id:
+        raise MutationRejected("not_found")  # someone else's id: it does not exist for you
     conflicts: list[Any] = []
     if draft is None:
-        if await db.get(Draft, args.draft_id) is not None:  # someone else's id: refuse quietly
-            raise MutationRejected("not_found")
         draft = Draft(
             id=args.draft_id,
             account_id=account_id,
