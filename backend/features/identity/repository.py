@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal, RoleGrant
@@ -104,10 +104,10 @@ async def consume_ceremony(
     return await db.get(WebAuthnCeremony, ceremony_id)
 
 
-async def delete_ceremonies_before(db: AsyncSession, before: dt.datetime) -> None:
-    from sqlalchemy import delete
-
-    await db.execute(delete(WebAuthnCeremony).where(WebAuthnCeremony.expires_at < before))
+async def delete_ceremonies_before(db: AsyncSession, before: dt.datetime) -> int:
+    """Remove ceremonies that expired before `before`; how many."""
+    result = await db.execute(delete(WebAuthnCeremony).where(WebAuthnCeremony.expires_at < before))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 # --- passkeys ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal
@@ -115,8 +115,6 @@ async def prune(db: AsyncSession, older_than: dt.datetime) -> int:
     ).scalar_one()
     if newest_dropped is None:
         return 0
-    from sqlalchemy import delete
-
     result = await db.execute(delete(ChangeLogEntry).where(ChangeLogEntry.seq <= newest_dropped))
     await db.execute(
         update(SyncCounter).where(SyncCounter.name == OLDEST_SEQ).values(value=newest_dropped + 1)
