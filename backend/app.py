@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +20,7 @@ from backend.config import Settings, load_settings
 from backend.core.clock import Clock, SystemClock
 from backend.core.db import create_engine, provide_db, session_factory
 from backend.core.errors import EXCEPTION_HANDLERS
+from backend.core.jobs import run_forever
 from backend.core.pwa import serve_pwa, serve_pwa_index
 from backend.core.ratelimit import RateLimiter
 from backend.features.catalogue.routes import CatalogueController
@@ -29,7 +32,12 @@ from backend.features.identity.routes import (
     DeskIdentityController,
     StaffController,
 )
+from backend.features.sync import jobs as sync_jobs
 from backend.features.sync.routes import SyncController
+from backend.features.uploads import jobs as upload_jobs
+from backend.features.uploads.routes import UploadController, client_config
+
+HOUSEKEEPING = [*sync_jobs.JOBS, *upload_jobs.JOBS]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
@@ -40,9 +48,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         engine = create_engine(settings.resolved_database_url, echo=settings.sql_echo)
         app.state.engine = engine
         app.state.db_sessions = session_factory(engine)
+        housekeeping = None
+        if settings.background_jobs:
+            housekeeping = asyncio.create_task(
+                run_forever(HOUSEKEEPING, app.state.db_sessions, settings, app.state.clock)
+            )
         try:
             yield
         finally:
+            if housekeeping is not None:
+                housekeeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await housekeeping
             await engine.dispose()
 
     def provide_settings() -> Settings:
@@ -57,6 +74,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             DeskIdentityController,
             StaffController,
             SyncController,
+            UploadController,
+            client_config,
             serve_pwa_index,
             serve_pwa,
         ],
@@ -89,6 +108,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 Tag(name="desk", description="One-stop desk"),
                 Tag(name="staff", description="Staff and roles"),
                 Tag(name="sync", description="Offline sync: push and pull"),
+                Tag(name="uploads", description="Resumable uploads (tus 1.0) and limits"),
                 Tag(name="health", description="Service health"),
             ],
         ),

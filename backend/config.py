@@ -36,6 +36,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str = "Asia/Ho_Chi_Minh"
     province_code: str = "75"
     sql_echo: bool = False
+    # Housekeeping (change-log pruning, expired ceremonies and uploads) inside the app.
+    background_jobs: bool = True
     # How long a session lives without use (idle) and at most (absolute), per kind of account.
     citizen_session_idle: dt.timedelta = dt.timedelta(days=14)
     citizen_session_absolute: dt.timedelta = dt.timedelta(days=30)
@@ -93,6 +95,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         retire_service_worker=_flag(get("MOTCUA_RETIRE_SERVICE_WORKER", "")),
         province_code=get("MOTCUA_PROVINCE_CODE", "75"),
         sql_echo=_flag(get("MOTCUA_SQL_ECHO", "")),
+        background_jobs=get("MOTCUA_BACKGROUND_JOBS", "1") != "0",
     )
     settings = msgspec.structs.replace(settings, **_session_lifetimes(get))
     if settings.is_production:

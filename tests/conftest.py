@@ -88,6 +88,7 @@ def settings_for(url: str, var_dir: Path, **overrides: object) -> Settings:
         "secret_key": TEST_SECRET,
         "var_dir": var_dir,
         "pwa_dir": var_dir / "no-pwa",
+        "background_jobs": False,  # the jobs' functions are tested directly
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

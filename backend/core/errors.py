@@ -133,6 +133,13 @@ STATUS_BY_PROBLEM: Mapping[str, int] = {
     "link-invalid": HTTP_400_BAD_REQUEST,
     "cross-site-request": HTTP_403_FORBIDDEN,
     "protocol-upgrade-required": 426,
+    "upload-invalid": HTTP_400_BAD_REQUEST,
+    "upload-expired": 410,
+    "upload-protocol-version": 412,
+    "upload-too-large": 413,
+    "upload-content-type": 415,
+    "upload-refused": HTTP_422_UNPROCESSABLE_ENTITY,
+    "upload-checksum-mismatch": 460,  # tus checksum extension: "Checksum Mismatch"
 }
 
 

@@ -46,6 +46,28 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
         "en": "This installation belongs to another account",
     },
     "mutation-rejected": {"vi": "Thao tác bị từ chối", "en": "Change refused"},
+    "upload-not-found": {"vi": "Không tìm thấy lượt tải lên", "en": "Upload not found"},
+    "upload-expired": {"vi": "Lượt tải lên đã hết hạn", "en": "Upload expired"},
+    "upload-invalid": {"vi": "Yêu cầu tải lên không hợp lệ", "en": "Invalid upload request"},
+    "upload-protocol-version": {
+        "vi": "Phiên bản giao thức tải lên không được hỗ trợ",
+        "en": "Upload protocol version not supported",
+    },
+    "upload-too-large": {"vi": "Tệp quá lớn", "en": "File too large"},
+    "upload-content-type": {"vi": "Sai kiểu nội dung", "en": "Wrong content type"},
+    "upload-offset-mismatch": {
+        "vi": "Vị trí tải lên không khớp",
+        "en": "Upload offset does not match",
+    },
+    "upload-checksum-mismatch": {
+        "vi": "Phần tệp bị lỗi khi truyền",
+        "en": "Checksum mismatch",
+    },
+    "upload-refused": {"vi": "Tệp không được chấp nhận", "en": "File refused"},
+    "attachment-not-pending": {
+        "vi": "Tệp đính kèm này không còn chờ tải lên",
+        "en": "This attachment is no longer waiting for its upload",
+    },
 }
 
 PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
@@ -132,6 +154,74 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
     "service-unavailable": {
         "vi": "Vui lòng thử lại sau ít phút.",
         "en": "Please try again in a few minutes.",
+    },
+    "upload-not-found": {
+        "vi": "Lượt tải lên này không tồn tại hoặc đã kết thúc; hãy bắt đầu tải lại.",
+        "en": "This upload does not exist or has ended; start the upload again.",
+    },
+    "upload-expired": {
+        "vi": "Lượt tải lên bị bỏ dở quá lâu và đã bị xóa; hãy bắt đầu tải lại.",
+        "en": "This upload was left unfinished too long and was removed; start it again.",
+    },
+    "upload-invalid": {
+        "vi": "Yêu cầu tải lên thiếu hoặc sai thông tin.",
+        "en": "The upload request is missing information or has it wrong.",
+    },
+    "upload-invalid.length_mismatch": {
+        "vi": "Kích thước tệp khác với kích thước đã đăng ký ({declared} byte).",
+        "en": "The file size differs from the registered size ({declared} bytes).",
+    },
+    "upload-protocol-version": {
+        "vi": "Máy chủ chỉ hỗ trợ tus {supported}. Vui lòng cập nhật ứng dụng.",
+        "en": "The server speaks tus {supported} only. Please update the app.",
+    },
+    "upload-too-large": {
+        "vi": "Tệp vượt quá giới hạn {limit} byte.",
+        "en": "The file is larger than the {limit}-byte limit.",
+    },
+    "upload-content-type": {
+        "vi": "Phần tệp phải được gửi với kiểu {expected}.",
+        "en": "Chunks must be sent as {expected}.",
+    },
+    "upload-offset-mismatch": {
+        "vi": "Máy chủ đã nhận {offset} byte; hãy tiếp tục từ vị trí đó.",
+        "en": "The server has {offset} bytes; continue from there.",
+    },
+    "upload-checksum-mismatch": {
+        "vi": "Phần tệp vừa gửi bị hỏng trên đường truyền và đã bị bỏ; hãy gửi lại.",
+        "en": "The chunk was damaged in transit and was discarded; send it again.",
+    },
+    "upload-refused": {
+        "vi": "Tệp không được chấp nhận.",
+        "en": "The file was refused.",
+    },
+    "upload-refused.checksum_mismatch": {
+        "vi": "Tệp nhận được khác với tệp đã đăng ký (mã SHA-256 không khớp).",
+        "en": "The file received differs from the one registered (SHA-256 mismatch).",
+    },
+    "upload-refused.unsupported_type": {
+        "vi": "Chỉ nhận ảnh JPEG, PNG, WebP hoặc tệp PDF.",
+        "en": "Only JPEG, PNG or WebP images and PDF files are accepted.",
+    },
+    "upload-refused.type_mismatch": {
+        "vi": "Nội dung tệp không đúng với loại tệp đã khai báo.",
+        "en": "The file's content does not match its declared type.",
+    },
+    "upload-refused.polyglot": {
+        "vi": "Tệp chứa thêm dữ liệu của một loại tệp khác và có thể không an toàn.",
+        "en": "The file hides data of another file type and may be unsafe.",
+    },
+    "upload-refused.active_content": {
+        "vi": "Tệp PDF chứa mã chạy tự động hoặc tệp nhúng và không được chấp nhận.",
+        "en": "The PDF contains scripts, actions or embedded files and is not accepted.",
+    },
+    "upload-refused.malformed": {
+        "vi": "Tệp bị hỏng hoặc không đọc được.",
+        "en": "The file is damaged or cannot be read.",
+    },
+    "attachment-not-pending": {
+        "vi": "Tệp đính kèm này đã được xử lý ({status}).",
+        "en": "This attachment has already been processed ({status}).",
     },
 }
 

@@ -1,5 +1,6 @@
 """SQLAlchemy tables, one module per aggregate. Importing this package registers them all."""
 
+from backend.models.attachments import Attachment, UploadSession
 from backend.models.base import Base
 from backend.models.catalogue import (
     AdministrativeUnit,
@@ -33,6 +34,7 @@ __all__ = [
     "Account",
     "AdministrativeUnit",
     "Agency",
+    "Attachment",
     "AuditEvent",
     "Base",
     "ChangeLogEntry",
@@ -52,5 +54,6 @@ __all__ = [
     "SyncCounter",
     "SyncEpoch",
     "SyncMutation",
+    "UploadSession",
     "WebAuthnCeremony",
 ]

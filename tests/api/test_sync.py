@@ -363,3 +363,20 @@ async def test_reset_for_a_cursor_of_another_protocol_or_not_ours(
         Cursor(epoch, scope_hash([f"account:{account}"]), 2, 0), key=cursor_key(settings)
     )
     assert (await phone.pull(cursor=old))["resetRequired"] == "protocol"
+
+
+async def test_a_mutation_no_feature_serves_is_rejected_alone(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    phone = await signed_in_installation(client)
+    monkeypatch.delitem(registry.HANDLERS, "draft.delete")
+    draft = str(uuid.uuid4())
+    response = await phone.push(
+        phone.mutation("draft.delete", {"draftId": draft}),
+        phone.mutation("draft.save", save(draft, {"a": 1})),
+    )
+    assert response.status_code == 200
+    assert [(r["status"], r.get("reason")) for r in response.json()["results"]] == [
+        ("rejected", "unknown_mutation"),
+        ("applied", None),
+    ]

@@ -24,10 +24,12 @@ from backend.core.errors import DomainError, Forbidden, TransientFailure
 from backend.features.drafts import service as drafts
 from backend.features.sync import changelog
 from backend.features.sync.registry import HANDLERS, MutationContext, MutationRejected
+from backend.features.uploads import service as uploads  # also registers its mutation
 from backend.models import SyncClient, SyncMutation
 from sync import PROTOCOL_VERSION
 from sync.cursor import BadCursor, Cursor, check_cursor, decode_cursor, encode_cursor, scope_hash
 from sync.messages import (
+    UNKNOWN_MUTATION,
     Change,
     ClientRegistered,
     DecodedPush,
@@ -131,9 +133,12 @@ async def _apply_one(
     else:
         name = type(mutation).__struct_config__.tag
         mctx = MutationContext(ctx.settings, ctx.principal, client_id, now)
+        handler = HANDLERS.get(str(name))
         try:
+            if handler is None:  # a wire type no feature serves: refused alone, never a 500
+                raise MutationRejected(UNKNOWN_MUTATION)
             async with db.begin_nested():  # a refusal undoes the use case, not the bookkeeping
-                outcome = await HANDLERS[name](db, mctx, mutation.args)
+                outcome = await handler(db, mctx, mutation.args)
             result = MutationResult(
                 mutation_id=mutation.mutation_id, status="applied", result=outcome
             )
@@ -226,6 +231,15 @@ async def pull(db: AsyncSession, ctx: SyncContext, request: PullRequest) -> Pull
         changes = [
             Change(entity="draft", id=d.id, op="put", data=drafts.draft_data(d), version=d.version)
             for d in drafts_now
+        ] + [
+            Change(
+                entity="attachment",
+                id=a.id,
+                op="put",
+                data=uploads.attachment_data(a),
+                version=a.version,
+            )
+            for a in await uploads.snapshot(db, ctx.principal.account_id)
         ]
         return PullResponse(
             changes=changes,

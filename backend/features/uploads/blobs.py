@@ -1,0 +1,70 @@
+"""Where verified files live: a content-addressed blob store behind a small interface, so an
+object store (S3) can replace the file system without touching the use cases."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from backend.config import Settings
+
+
+class BlobStore(Protocol):
+    """Immutable blobs named by the SHA-256 of their content (lowercase hex)."""
+
+    def put(self, data: bytes) -> str:
+        """Store `data` (idempotent) and return its SHA-256."""
+        ...
+
+    def get(self, sha256: str) -> bytes:
+        """The blob's bytes; FileNotFoundError when absent."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+
+class FileSystemBlobStore:
+    """Blobs as files under `root/<sha256[:2]>/<sha256>`, written atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_of(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError("not a sha256")
+        return self.root / sha256[:2] / sha256
+
+    def put(self, data: bytes) -> str:
+        sha256 = hashlib.sha256(data).hexdigest()
+        path = self.path_of(sha256)
+        if path.exists():
+            return sha256
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return sha256
+
+    def get(self, sha256: str) -> bytes:
+        return self.path_of(sha256).read_bytes()
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_of(sha256).exists()
+
+
+def blob_store_for(settings: Settings) -> BlobStore:
+    return FileSystemBlobStore(settings.var_dir / "blobs")
+
+
+def upload_temp_dir(settings: Settings) -> Path:
+    return settings.var_dir / "uploads"

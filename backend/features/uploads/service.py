@@ -1,0 +1,381 @@
+"""Attachments: registered by a sync mutation, their bytes uploaded with tus 1.0, verified,
+cleaned and stored (DESIGN.md §4 "Attachments").
+
+A client registers a file (`attachment.register`: id, sha256, bytes, media type), then uploads
+it in chunks it can resume from the offset the server reports. The last chunk triggers the
+checks: the whole file's SHA-256 against the declared one, magic bytes and polyglots, then
+images are re-encoded without metadata and the result stored content-addressed. The
+attachment becomes `available`, or `rejected` with a reason; either way the owner's clients
+hear of it through the change log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.config import Settings
+from backend.core.auth import Principal
+from backend.core.errors import Conflict, DomainError, NotFound
+from backend.features.sync import changelog
+from backend.features.sync.registry import MutationContext, MutationRejected, mutation
+from backend.features.uploads import repository
+from backend.features.uploads.blobs import BlobStore
+from backend.features.uploads.images import UnreadableImage, reencode
+from backend.features.uploads.inspect import PDF, inspect_file
+from backend.models import Attachment, Draft, UploadSession
+from sync.messages import AttachmentRegister
+
+MAX_BYTES = 10_000_000
+MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+CHUNK_BYTES = 1_000_000
+UPLOAD_LIFETIME = dt.timedelta(hours=24)
+CHECKSUM_ALGORITHMS = ("sha256",)
+
+
+class UploadNotFound(NotFound):
+    problem_type = "upload-not-found"
+
+
+class UploadExpired(DomainError):
+    problem_type = "upload-expired"
+
+
+class OffsetMismatch(Conflict):
+    problem_type = "upload-offset-mismatch"
+
+
+class ChecksumMismatch(DomainError):
+    problem_type = "upload-checksum-mismatch"
+
+
+class UploadInvalid(DomainError):
+    """A malformed tus request (missing or bad header); `reason` says which."""
+
+    problem_type = "upload-invalid"
+
+
+class UploadTooLarge(DomainError):
+    problem_type = "upload-too-large"
+
+
+class AttachmentNotPending(Conflict):
+    problem_type = "attachment-not-pending"
+
+
+class UploadRefused(DomainError):
+    """The finished file failed a check: the attachment is now `rejected` (kept)."""
+
+    problem_type = "upload-refused"
+    keeps_changes = True
+
+
+@dataclass(frozen=True)
+class UploadContext:
+    settings: Settings
+    principal: Principal
+    now: dt.datetime
+    blobs: BlobStore
+    temp_dir: Path
+
+
+def attachment_data(attachment: Attachment) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": attachment.id,
+        "status": attachment.status,
+        "slotKey": attachment.slot_key,
+        "sha256": attachment.sha256,
+        "bytes": attachment.bytes,
+        "mediaType": attachment.media_type,
+    }
+    if attachment.draft_id:
+        data["draftId"] = attachment.draft_id
+    if attachment.reject_reason:
+        data["rejectReason"] = attachment.reject_reason
+    return data
+
+
+async def _log(db: AsyncSession, attachment: Attachment, now: dt.datetime) -> None:
+    await db.flush()
+    await changelog.append(
+        db,
+        [
+            changelog.PendingChange(
+                changelog.account_scope(attachment.account_id),
+                "attachment",
+                attachment.id,
+                "put",
+                attachment_data(attachment),
+                attachment.version,
+            )
+        ],
+        now,
+    )
+
+
+@mutation("attachment.register")
+async def register_attachment(
+    db: AsyncSession, ctx: MutationContext, args: AttachmentRegister
+) -> dict[str, Any]:
+    """Announce a file the client will upload: a pending attachment owned by the pusher.
+    Refused when over the size limit or of a type we do not take; idempotent per id."""
+    account_id = ctx.principal.account_id
+    existing = await repository.find_own_attachment(db, args.attachment_id, account_id)
+    if existing is not None:
+        return {"status": existing.status}
+    if await db.get(Attachment, args.attachment_id) is not None:  # someone else's id
+        raise MutationRejected("not_found")
+    if args.draft_id is not None:
+        draft = await db.get(Draft, args.draft_id)
+        if draft is not None and draft.account_id != account_id:
+            raise MutationRejected("not_found")
+    if args.media_type not in MEDIA_TYPES:
+        raise MutationRejected("unsupported_type", mediaTypes=",".join(MEDIA_TYPES))
+    if args.bytes > MAX_BYTES:
+        raise MutationRejected("too_large", limit=MAX_BYTES)
+    attachment = Attachment(
+        id=args.attachment_id,
+        account_id=account_id,
+        draft_id=args.draft_id,
+        slot_key=args.slot_key,
+        sha256=args.sha256,
+        bytes=args.bytes,
+        media_type=args.media_type,
+        status="pending",
+        reject_reason=None,
+        stored_sha256=None,
+        stored_bytes=None,
+        version=1,
+        capture={},
+        created_at=ctx.now,
+        available_at=None,
+    )
+    db.add(attachment)
+    await _log(db, attachment, ctx.now)
+    return {"status": attachment.status}
+
+
+async def snapshot(db: AsyncSession, account_id: str) -> list[Attachment]:
+    """Every attachment of the account, for a client starting from no cursor."""
+    return await repository.attachments_of(db, account_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# tus: creation, status, chunks, termination, expiration
+
+
+def parse_metadata(header: str | None) -> dict[str, str]:
+    """`Upload-Metadata`: comma-separated `key base64value` pairs (a value may be absent)."""
+    metadata: dict[str, str] = {}
+    for pair in (header or "").split(","):
+        pair = pair.strip()
+        if not pair:
+            continue
+        key, _, encoded = pair.partition(" ")
+        try:
+            metadata[key] = base64.b64decode(encoded.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise UploadInvalid(reason="metadata") from None
+    return metadata
+
+
+def parse_length(value: str | None, reason: str) -> int:
+    if value is None or not value.isdigit():
+        raise UploadInvalid(reason=reason)
+    return int(value)
+
+
+def _remove(path: str) -> None:
+    Path(path).unlink(missing_ok=True)
+
+
+async def create_upload(
+    db: AsyncSession, ctx: UploadContext, *, length: int, metadata: dict[str, str]
+) -> UploadSession:
+    """Start an upload of a registered, still pending attachment of the caller; its length
+    must be the registered size. A new upload replaces the attachment's earlier ones."""
+    if length > MAX_BYTES:
+        raise UploadTooLarge(limit=MAX_BYTES)
+    attachment_id = metadata.get("attachmentId")
+    if not attachment_id:
+        raise UploadInvalid(reason="attachment_id")
+    attachment = await repository.find_own_attachment(db, attachment_id, ctx.principal.account_id)
+    if attachment is None:
+        raise NotFound()
+    if attachment.status != "pending":
+        raise AttachmentNotPending(status=attachment.status)
+    if length != attachment.bytes:
+        raise UploadInvalid(reason="length_mismatch", declared=attachment.bytes)
+    for earlier in await repository.uploads_of(db, attachment.id):
+        await asyncio.to_thread(_remove, earlier.temp_path)
+        await db.delete(earlier)
+    token = secrets.token_urlsafe(32)
+    temp_path = ctx.temp_dir / token
+    await asyncio.to_thread(_create_empty, temp_path)
+    upload = UploadSession(
+        id=token,
+        attachment_id=attachment.id,
+        length=length,
+        offset=0,
+        temp_path=str(temp_path),
+        created_at=ctx.now,
+        expires_at=ctx.now + UPLOAD_LIFETIME,
+    )
+    db.add(upload)
+    await db.flush()
+    return upload
+
+
+def _create_empty(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+
+
+async def get_upload(
+    db: AsyncSession, ctx: UploadContext, upload_id: str, *, for_update: bool = False
+) -> tuple[UploadSession, Attachment]:
+    """The caller's live upload; another account's does not exist, an expired one is gone."""
+    found = await repository.find_own_upload(
+        db, upload_id, ctx.principal.account_id, for_update=for_update
+    )
+    if found is None:
+        raise UploadNotFound()
+    if found[0].expires_at <= ctx.now:
+        raise UploadExpired()
+    return found
+
+
+def check_chunk_checksum(header: str | None, chunk: bytes) -> None:
+    """`Upload-Checksum: sha256 <base64 digest>` of this chunk, when the client sent one."""
+    if header is None:
+        return
+    algorithm, _, encoded = header.strip().partition(" ")
+    if algorithm.lower() not in CHECKSUM_ALGORITHMS:
+        raise UploadInvalid(reason="checksum_algorithm")
+    try:
+        expected = base64.b64decode(encoded.strip(), validate=True)
+    except binascii.Error:
+        raise UploadInvalid(reason="checksum") from None
+    if hashlib.sha256(chunk).digest() != expected:
+        raise ChecksumMismatch()
+
+
+def _write_at(path: str, offset: int, chunk: bytes) -> None:
+    # Overwrite from `offset` and cut what follows: bytes left by a write whose transaction
+    # did not commit must not survive.
+    with open(path, "r+b") as file:
+        file.seek(offset)
+        file.write(chunk)
+        file.truncate()
+
+
+async def append_chunk(
+    db: AsyncSession,
+    ctx: UploadContext,
+    upload_id: str,
+    *,
+    offset: int,
+    chunk: bytes,
+    checksum: str | None,
+) -> UploadSession:
+    """Write the chunk at `offset` (which must be the upload's offset); the last one makes the
+    attachment available or rejected."""
+    upload, attachment = await get_upload(db, ctx, upload_id, for_update=True)
+    if offset != upload.offset:
+        raise OffsetMismatch(offset=upload.offset)
+    if offset + len(chunk) > upload.length:
+        raise UploadInvalid(reason="beyond_length", length=upload.length)
+    check_chunk_checksum(checksum, chunk)
+    if not chunk:
+        return upload
+    # Claim the offset first: the row stays locked until commit, so two writers of the same
+    # upload cannot both write at this offset.
+    claimed = await db.execute(
+        update(UploadSession)
+        .where(UploadSession.id == upload.id, UploadSession.offset == offset)
+        .values(offset=offset + len(chunk))
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise OffsetMismatch(offset=upload.offset)
+    await asyncio.to_thread(_write_at, upload.temp_path, offset, chunk)
+    await db.refresh(upload)
+    if upload.offset == upload.length:
+        await _finish(db, ctx, upload, attachment)
+    return upload
+
+
+@dataclass(frozen=True)
+class Verified:
+    stored: bytes
+    capture: dict[str, Any]
+
+
+def verify_content(data: bytes, attachment: Attachment) -> Verified | str:
+    """The cleaned bytes to store, or the reason they are refused (CPU-bound: run in a thread)."""
+    if hashlib.sha256(data).hexdigest() != attachment.sha256:
+        return "checksum_mismatch"
+    inspection = inspect_file(data, attachment.media_type)
+    if inspection.refusal is not None:
+        return inspection.refusal
+    if attachment.media_type == PDF:
+        return Verified(data, {})
+    try:
+        image = reencode(data, attachment.media_type)
+    except UnreadableImage:
+        return "malformed"
+    return Verified(image.data, {"width": image.width, "height": image.height})
+
+
+async def _finish(
+    db: AsyncSession, ctx: UploadContext, upload: UploadSession, attachment: Attachment
+) -> None:
+    data = await asyncio.to_thread(Path(upload.temp_path).read_bytes)
+    outcome = await asyncio.to_thread(verify_content, data, attachment)
+    attachment.version += 1
+    if isinstance(outcome, str):
+        attachment.status = "rejected"
+        attachment.reject_reason = outcome
+        await db.delete(upload)
+        await _log(db, attachment, ctx.now)
+        await asyncio.to_thread(_remove, upload.temp_path)
+        raise UploadRefused(reason=outcome)
+    stored_sha256 = await asyncio.to_thread(ctx.blobs.put, outcome.stored)
+    attachment.status = "available"
+    attachment.stored_sha256 = stored_sha256
+    attachment.stored_bytes = len(outcome.stored)
+    attachment.capture = outcome.capture
+    attachment.available_at = ctx.now
+    await _log(db, attachment, ctx.now)
+    # The finished session stays until it expires, so a client that lost the last answer
+    # asks HEAD and learns the upload is complete; its partial file is no longer needed.
+    await asyncio.to_thread(_remove, upload.temp_path)
+
+
+async def terminate_upload(db: AsyncSession, ctx: UploadContext, upload_id: str) -> None:
+    """Abandon an upload: its partial file and session go; the attachment stays pending."""
+    upload, _ = await get_upload(db, ctx, upload_id, for_update=True)
+    await db.delete(upload)
+    await db.flush()
+    await asyncio.to_thread(_remove, upload.temp_path)
+
+
+async def expire_uploads(db: AsyncSession, now: dt.datetime) -> int:
+    """Remove uploads past their expiry (abandoned or finished) and their partial files.
+    A job; the caller commits. Returns how many went."""
+    expired = await repository.expired_uploads(db, now)
+    for upload in expired:
+        await asyncio.to_thread(_remove, upload.temp_path)
+        await db.delete(upload)
+    await db.flush()
+    return len(expired)
