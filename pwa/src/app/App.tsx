@@ -3,9 +3,11 @@ import { CatalogueFreshness } from '../features/catalogue/CatalogueFreshness';
 import { CatalogueStatus } from '../features/catalogue/CatalogueStatus';
 import { HomePage } from '../features/catalogue/HomePage';
 import { AccountLink } from '../features/identity/AccountLink';
+import { currentIdentity } from '../features/identity/identity';
 import { ACCOUNT_PATH, ENROLL_PATH, SIGN_IN_PATH, SIGN_UP_PATH } from '../features/identity/paths';
 import { SessionExpiredNotice } from '../features/identity/SessionExpiredNotice';
 import { t } from '../lib/i18n';
+import { SyncIndicator } from '../sync/SyncIndicator';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { OfflineBadge } from '../ui/OfflineBadge';
 import { NotFoundPage } from './NotFoundPage';
@@ -14,6 +16,7 @@ import { UpdateBanner } from './UpdateBanner';
 const ProcedureListPage = lazy(() =>
   import('../features/catalogue/ProcedureListPage').then((m) => m.ProcedureListPage),
 );
+const DraftsPage = lazy(() => import('../features/drafts/DraftsPage').then((m) => m.DraftsPage));
 const ProcedureDetailPage = lazy(() =>
   import('../features/catalogue/ProcedureDetailPage').then((m) => m.ProcedureDetailPage),
 );
@@ -37,6 +40,9 @@ function MainNavigation() {
   const links = [
     { href: '/', label: t('navHome'), isCurrent: path === '/' },
     { href: '/procedures', label: t('navProcedures'), isCurrent: path.startsWith('/procedures') },
+    ...(currentIdentity.value
+      ? [{ href: '/drafts', label: t('navDrafts'), isCurrent: path === '/drafts' }]
+      : []),
   ];
   return (
     <nav aria-label={t('mainNavigation')}>
@@ -70,6 +76,7 @@ export function App() {
             <span class="brand-tagline">{t('appTagline')}</span>
           </a>
           <OfflineBadge />
+          <SyncIndicator />
           <LanguageSwitch />
         </div>
         <MainNavigation />
@@ -81,6 +88,7 @@ export function App() {
           <Route path="/" component={HomePage} />
           <Route path="/procedures" component={ProcedureListPage} />
           <Route path="/procedures/:code" component={ProcedureDetailPage} />
+          <Route path="/drafts" component={DraftsPage} />
           <Route path={SIGN_UP_PATH} component={SignUpPage} />
           <Route path={SIGN_IN_PATH} component={SignInPage} />
           <Route path={ACCOUNT_PATH} component={AccountPage} />

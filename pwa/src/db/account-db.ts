@@ -2,7 +2,7 @@
 // (motcua-account-<accountId>), so that people sharing a phone never see each other's drafts,
 // outbox or history: the app opens only the database of the signed-in account. Nothing
 // account-specific lives in shared storage except the last identity (localStorage).
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Table } from 'dexie';
 
 /** Small per-account facts, by key; later also the drafts' and the outbox's bookkeeping. */
 export interface MetaEntry {
@@ -19,9 +19,59 @@ export interface RecentProcedure {
   viewedAt: string;
 }
 
+/**
+ * A synced record as this device last knows it: the server's state from a pull, or the local
+ * optimistic write of a mutation still in the outbox (`pendingMutationId`), which a pull does
+ * not overwrite until the server has acknowledged that mutation.
+ */
+export interface EntityRow {
+  entity: string;
+  id: string;
+  /** The record's fields; null for a local delete waiting for the server. */
+  data: Record<string, unknown> | null;
+  /** The server's version this row is based on; 0 before the server has seen it. */
+  version: number;
+  /** The last local mutation that changed the row and the server has not acknowledged. */
+  pendingMutationId?: number;
+  /** The server's notes from the last save: fields where its value won over this device's. */
+  conflicts?: { field: string; clientValue?: unknown; serverValue?: unknown }[];
+}
+
+export type OutboxState = 'queued' | 'sending' | 'accepted' | 'rejected';
+
+/** A mutation waiting for the server, numbered 1, 2, 3… per client. */
+export interface OutboxItem {
+  mutationId: number;
+  name: string;
+  args: Record<string, unknown>;
+  state: OutboxState;
+  reason?: string;
+  detail?: Record<string, unknown>;
+  attempts: number;
+  createdAt: string;
+}
+
+/** A file kept on the device until its upload has finished (and for showing it). */
+export interface BlobRow {
+  id: string;
+  blob: Blob;
+  sha256: string;
+  bytes: number;
+  mediaType: string;
+  fileName: string;
+  draftId?: string;
+  upload: 'waiting' | 'uploading' | 'done' | 'failed' | 'refused';
+  /** Why the server refused the file (its problem detail), when it did. */
+  refusal?: string;
+  createdAt: string;
+}
+
 export type AccountDb = Dexie & {
   meta: EntityTable<MetaEntry, 'key'>;
   recentProcedures: EntityTable<RecentProcedure, 'code'>;
+  entities: Table<EntityRow, [string, string]>;
+  outbox: EntityTable<OutboxItem, 'mutationId'>;
+  blobs: EntityTable<BlobRow, 'id'>;
 };
 
 const RECENT_LIMIT = 10;
@@ -40,6 +90,12 @@ export function accountDb(accountId: string): AccountDb {
   db.version(1).stores({
     meta: 'key',
     recentProcedures: 'code, viewedAt',
+  });
+  // Sync: the records (by entity and id), the outbox (by mutation id), files waiting to upload.
+  db.version(2).stores({
+    entities: '[entity+id], entity',
+    outbox: 'mutationId, state',
+    blobs: 'id, draftId, upload',
   });
   open = { accountId, db };
   return db;

@@ -96,6 +96,12 @@ const vi = {
   sessionExpired: 'Phiên đăng nhập đã hết hạn — ',
   signInAgain: 'đăng nhập lại',
   sessionExpiredKeepsData: 'Dữ liệu trên máy vẫn được giữ nguyên.',
+  syncing: 'Đang đồng bộ…',
+  syncWaiting: '{count} thay đổi đang chờ',
+  syncRejected: '{count} thay đổi bị từ chối',
+  synced: 'Đã đồng bộ',
+  syncNeedsUpdate: 'Cần cập nhật ứng dụng để đồng bộ',
+  navDrafts: 'Bản nháp',
 };
 
 export type MessageKey = keyof typeof vi;
@@ -172,6 +178,12 @@ const en: Record<MessageKey, string> = {
   sessionExpired: 'Your session has expired — ',
   signInAgain: 'sign in again',
   sessionExpiredKeepsData: 'The data on this device is kept.',
+  syncing: 'Syncing…',
+  syncWaiting: '{count} change waiting|{count} changes waiting',
+  syncRejected: '{count} change refused|{count} changes refused',
+  synced: 'Synced',
+  syncNeedsUpdate: 'Update the app to sync',
+  navDrafts: 'Drafts',
 };
 
 const messages: Record<Language, Record<MessageKey, string>> = { vi, en };

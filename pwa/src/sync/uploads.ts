@@ -1,0 +1,108 @@
+// The upload queue: a file is stored in IndexedDB first and an `attachment.register` mutation is
+// queued with it (one transaction); once the server has accepted that mutation the bytes travel
+// by tus (resumable, checksummed per chunk). tus-js-client loads lazily, with the first upload.
+import { signal } from '@preact/signals';
+import { accountDb } from '../db/account-db';
+import { currentIdentity } from '../features/identity/identity';
+import { uuidv7 } from '../lib/uuid';
+import { enqueue, onSynced, persistStorage, requestSync } from './engine';
+
+/** Upload progress by attachment id, 0 to 1, while uploads run in this tab. */
+export const uploadProgress = signal<ReadonlyMap<string, number>>(new Map());
+
+function setProgress(id: string, fraction: number | undefined): void {
+  const next = new Map(uploadProgress.value);
+  if (fraction === undefined) next.delete(id);
+  else next.set(id, fraction);
+  uploadProgress.value = next;
+}
+
+export async function sha256Hex(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Keep `file` on the device and queue it for upload, attached to a draft's `slotKey`. */
+export async function attachFile(draftId: string, file: Blob, slotKey = 'photo'): Promise<string> {
+  const accountId = currentIdentity.value?.id;
+  if (!accountId) throw new Error('Not signed in');
+  const id = uuidv7();
+  const sha256 = await sha256Hex(file);
+  const mediaType = file.type || 'application/octet-stream';
+  const fileName = file instanceof File ? file.name : id;
+  const db = accountDb(accountId);
+  await db.transaction('rw', [db.blobs, db.outbox, db.meta, db.entities], async () => {
+    await db.blobs.put({
+      id,
+      blob: file,
+      sha256,
+      bytes: file.size,
+      mediaType,
+      fileName,
+      draftId,
+      upload: 'waiting',
+      createdAt: new Date().toISOString(),
+    });
+    const mutationId = await enqueue(db, 'attachment.register', {
+      attachmentId: id,
+      slotKey,
+      sha256,
+      bytes: file.size,
+      mediaType,
+      draftId,
+    });
+    await db.entities.put({
+      entity: 'attachment',
+      id,
+      data: { id, draftId, slotKey, sha256, bytes: file.size, mediaType, status: 'pending' },
+      version: 0,
+      pendingMutationId: mutationId,
+    });
+  });
+  persistStorage();
+  requestSync();
+  return id;
+}
+
+const running = new Set<string>();
+
+/** Upload the files whose registration the server has accepted (after each sync). */
+async function uploadWaiting(accountId: string): Promise<void> {
+  const db = accountDb(accountId);
+  const blobs = await db.blobs.where('upload').anyOf('waiting', 'uploading', 'failed').toArray();
+  if (blobs.length === 0) return;
+  const unacknowledged = new Set(
+    (await db.outbox.toArray())
+      .filter((item) => item.name === 'attachment.register' && item.state !== 'accepted')
+      .map((item) => String(item.args['attachmentId'])),
+  );
+  const ready = blobs.filter((row) => !unacknowledged.has(row.id) && !running.has(row.id));
+  if (ready.length === 0) return;
+  const { isRefusal, uploadBlob } = await import('./tus-upload');
+  let isAnyDone = false;
+  for (const row of ready) {
+    running.add(row.id);
+    await db.blobs.update(row.id, { upload: 'uploading' });
+    try {
+      await uploadBlob(accountId, row, (fraction) => setProgress(row.id, fraction));
+      await db.blobs.update(row.id, { upload: 'done' });
+      isAnyDone = true;
+    } catch (error) {
+      if (isRefusal(error)) {
+        await db.blobs.update(row.id, { upload: 'refused', refusal: String(error) });
+      } else {
+        console.error('Upload failed; it resumes at the next sync', error);
+        await db.blobs.update(row.id, { upload: 'failed' });
+      }
+    } finally {
+      running.delete(row.id);
+      setProgress(row.id, undefined);
+    }
+  }
+  if (isAnyDone) requestSync(); // pull the server's verdict on the files (available, refused)
+}
+
+/** Upload waiting files after each sync (their registrations are then acknowledged). */
+export function startUploads(): void {
+  onSynced(uploadWaiting);
+}
