@@ -220,7 +220,7 @@ def _store_passkey(
     )
 
 
-async def _open_session(db: AsyncSession, ctx: Context, account: Account) -> NewSession:
+async def open_session(db: AsyncSession, ctx: Context, account: Account) -> NewSession:
     _idle, absolute = ctx.settings.session_lifetimes(account.kind)
     token = secrets.token_urlsafe(32)
     session = Session(
@@ -308,7 +308,7 @@ async def finish_sign_up(
         kind="citizen",
     )
     try:
-        return await _open_session(db, ctx, account)
+        return await open_session(db, ctx, account)
     except IntegrityError as exc:  # the same phone signed up twice at once
         raise AccountExists(field="phone") from exc
 
@@ -359,7 +359,7 @@ async def finish_sign_in(
         raise PasskeyRefused(reason="sign_count_regression")
     passkey.sign_count = count
     passkey.last_used_at = ctx.now
-    return await _open_session(db, ctx, account)
+    return await open_session(db, ctx, account)
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -624,7 +624,7 @@ async def finish_enrollment(
         purpose=enrollment.purpose,
         issued_by=enrollment.created_by,
     )
-    return await _open_session(db, ctx, account)
+    return await open_session(db, ctx, account)
 
 
 async def remove_passkey(
