@@ -380,3 +380,49 @@ async def test_a_mutation_no_feature_serves_is_rejected_alone(
         ("rejected", "unknown_mutation"),
         ("applied", None),
     ]
+
+
+async def test_a_record_leaving_a_scope_arrives_as_a_remove(
+    client: Client, settings: Settings, clock: FakeClock
+) -> None:
+    """A record handed from one account's scope to another (as a dossier filed at the desk
+    is handed to its citizen): the old scope gets a remove, the new one a put, in one
+    transaction, so neither side ever sees it twice or not at all."""
+    giver = await signed_in_installation(client)
+    giver_id = (await client.get("/api/v1/auth/me")).json()["id"]
+    async with device(client) as other:
+        taker = await signed_in_installation(other)
+        taker_id = (await other.get("/api/v1/auth/me")).json()["id"]
+        record = str(uuid.uuid4())
+        engine = create_engine(settings.resolved_database_url)
+        sessions = session_factory(engine)
+        async with sessions() as db, db.begin():
+            await changelog.append(
+                db,
+                [
+                    changelog.PendingChange(
+                        changelog.account_scope(giver_id), "dossier", record, "put", {"n": 1}, 1
+                    )
+                ],
+                clock.now(),
+            )
+        await giver.pull()
+        await taker.pull()
+        async with sessions() as db, db.begin():
+            await changelog.append(
+                db,
+                [
+                    changelog.PendingChange(
+                        changelog.account_scope(giver_id), "dossier", record, "remove", None, 2
+                    ),
+                    changelog.PendingChange(
+                        changelog.account_scope(taker_id), "dossier", record, "put", {"n": 1}, 2
+                    ),
+                ],
+                clock.now(),
+            )
+        await engine.dispose()
+        [gone] = (await giver.pull())["changes"]
+        [arrived] = (await taker.pull())["changes"]
+    assert (gone["op"], gone["id"]) == ("remove", record)
+    assert (arrived["op"], arrived["id"], arrived["data"]) == ("put", record, {"n": 1})
