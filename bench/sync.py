@@ -140,51 +140,46 @@ async def floor_pull(url: str, scope: str) -> float:
         "SELECT seq, entity, entity_id, op, data, version FROM change_log "
         "WHERE scope = {p} AND seq > {q} ORDER BY seq LIMIT 1001"
     )
-    started = time.perf_counter()
-    received, seq = 0, 0
     if is_sqlite(url):
         connection = sqlite3.connect(make_url(url).database or "")
-        while True:
-            rows = connection.execute(query.format(p="?", q="?"), (scope, seq)).fetchall()
-            page = [
-                {
-                    "entity": r[1],
-                    "id": r[2],
-                    "op": r[3],
-                    "data": msgspec.json.decode(r[4]),
-                    "version": r[5],
-                }
-                for r in rows[:1000]
-            ]
-            msgspec.json.encode({"changes": page})
-            received += len(page)
-            if len(rows) <= 1000:
-                break
-            seq = rows[999][0]
-        connection.close()
+
+        async def fetch(seq: int) -> list[Any]:
+            return connection.execute(query.format(p="?", q="?"), (scope, seq)).fetchall()
+
+        close: Any = connection.close
     else:
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        connection = await asyncpg.connect(dsn)
-        while True:
-            rows = await connection.fetch(query.format(p="$1", q="$2"), scope, seq)
-            page = [
-                {
-                    "entity": r[1],
-                    "id": r[2],
-                    "op": r[3],
-                    "data": msgspec.json.decode(r[4]),
-                    "version": r[5],
-                }
-                for r in rows[:1000]
-            ]
-            msgspec.json.encode({"changes": page})
-            received += len(page)
-            if len(rows) <= 1000:
-                break
-            seq = rows[999][0]
-        await connection.close()
+        pg = await asyncpg.connect(dsn)
+
+        async def fetch(seq: int) -> list[Any]:
+            return list(await pg.fetch(query.format(p="$1", q="$2"), scope, seq))
+
+        close = pg.close
+    started = time.perf_counter()
+    received, seq = 0, 0
+    while True:
+        rows = await fetch(seq)
+        page = [
+            {
+                "entity": r[1],
+                "id": r[2],
+                "op": r[3],
+                "data": msgspec.json.decode(r[4]),
+                "version": r[5],
+            }
+            for r in rows[:1000]
+        ]
+        msgspec.json.encode({"changes": page})
+        received += len(page)
+        if len(rows) <= 1000:
+            break
+        seq = rows[999][0]
+    elapsed = time.perf_counter() - started
+    result = close()
+    if asyncio.iscoroutine(result):
+        await result
     assert received == CHANGES, received
-    return time.perf_counter() - started
+    return elapsed
 
 
 def _mutations(first_id: int) -> list[Any]:
