@@ -97,6 +97,14 @@ async def register_client(
     return ClientRegistered(client_id=client.id, last_mutation_id=client.last_mutation_id)
 
 
+async def _last_applied(db: AsyncSession, client_id: str, principal: Principal) -> int:
+    """The client's last applied mutation id, read in a transaction of its own."""
+    async with db.begin():
+        last = (await _own_client(db, client_id, principal)).last_mutation_id
+    db.expunge_all()
+    return last
+
+
 async def _stored_result(db: AsyncSession, client_id: str, mutation_id: int) -> MutationResult:
     stored = await db.get(SyncMutation, (client_id, mutation_id))
     if stored is None:  # applied before results were kept: nothing to add
@@ -173,29 +181,27 @@ async def push(
 ) -> PushResponse:
     """Apply a batch in order, each mutation in its own transaction (see module doc)."""
     check_protocol(request.protocol_version)
-    async with sessions() as db:
-        last = (await _own_client(db, request.client_id, ctx.principal)).last_mutation_id
     results: list[MutationResult] = []
     try:
-        for mutation in request.mutations:
-            order = classify(mutation.mutation_id, last)
-            if order == "gap":
-                break  # the client resends from its oldest unacknowledged mutation
-            async with sessions() as db, db.begin():
-                if order == "duplicate":
-                    results.append(
-                        await _stored_result(db, request.client_id, mutation.mutation_id)
-                    )
+        # One connection for the batch, one transaction per mutation on it.
+        async with sessions() as db:
+            last = await _last_applied(db, request.client_id, ctx.principal)
+            for mutation in request.mutations:
+                order = classify(mutation.mutation_id, last)
+                if order == "gap":
+                    break  # the client resends from its oldest unacknowledged mutation
+                result: MutationResult | None
+                async with db.begin():
+                    if order == "duplicate":
+                        result = await _stored_result(db, request.client_id, mutation.mutation_id)
+                    else:
+                        result = await _apply_one(db, ctx, request.client_id, mutation, last)
+                db.expunge_all()  # the next mutation reads fresh rows
+                if result is None:  # a concurrent push of this client moved on: ask again
+                    last = await _last_applied(db, request.client_id, ctx.principal)
                     continue
-                result = await _apply_one(db, ctx, request.client_id, mutation, last)
-            if result is None:  # a concurrent push of this client moved on: ask again
-                async with sessions() as db:
-                    last = (
-                        await _own_client(db, request.client_id, ctx.principal)
-                    ).last_mutation_id
-                continue
-            results.append(result)
-            last = mutation.mutation_id
+                results.append(result)
+                last = max(last, mutation.mutation_id)
     except (OperationalError, DBAPIError) as exc:
         if not _is_transient(exc):
             raise
