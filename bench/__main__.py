@@ -17,7 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BENCHMARKS = ["shell_size", "catalogue", "sync", "uploads"]
+BENCHMARKS = ["shell_size", "catalogue", "sync", "uploads", "photo"]
 # What the figures mean, kept with the renderer so a re-run keeps the explanation.
 NOTES = {
     "catalogue": [
@@ -124,6 +124,19 @@ def render(results: dict[str, dict[str, Any]]) -> str:
             f"{uploads['machine']}. Most of the time is the image re-encoding that strips "
             "metadata; phones send photos already downscaled to at most 500 KB, so a real "
             "upload is a fraction of this one.",
+            "",
+        ]
+    if photo := results.get("photo"):
+        lines += [
+            "## Photo budget on the phone (budget: <= 500 KB, long edge <= 2048 px)",
+            "",
+            f"A {photo['input_width']} x {photo['input_height']} JPEG of "
+            f"{photo['input_bytes'] / 1024 / 1024:.1f} MB (EXIF Orientation 6) is stored and "
+            f"uploaded as a {photo['width']} x {photo['height']} JPEG of "
+            f"{photo['output_bytes'] / 1024:.0f} KB ({photo['output_bytes']} bytes) — "
+            f"{'within' if photo['within_budget'] else 'OVER'} budget, orientation applied; "
+            f"{photo['attach_seconds']} s from choosing the file to its listing. "
+            f"Method: {photo['method']}. Measured {photo['measured_at']} on {photo['machine']}.",
             "",
         ]
     return "\n".join(lines)

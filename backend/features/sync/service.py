@@ -117,55 +117,27 @@ async def _stored_result(db: AsyncSession, client_id: str, mutation_id: int) -> 
     )
 
 
-async def _apply_one(
-    db: AsyncSession,
-    ctx: SyncContext,
-    client_id: str,
-    mutation: Any,
-    expected_last: int,
-) -> MutationResult | None:
-    """Apply the next mutation in the current transaction; None when another push of the same
-    client got there first (the caller re-reads)."""
-    now = ctx.clock.now()
+async def _claim(
+    db: AsyncSession, client_id: str, mutation_id: int, expected_last: int, now: Any
+) -> bool:
+    """Advance the client's last applied id, if nobody else did: the push's optimistic lock."""
     claimed = await db.execute(
         update(SyncClient)
         .where(SyncClient.id == client_id, SyncClient.last_mutation_id == expected_last)
-        .values(last_mutation_id=mutation.mutation_id, last_seen_at=now)
+        .values(last_mutation_id=mutation_id, last_seen_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    if isinstance(mutation, UndecodableMutation):
-        result = mutation.to_result()
-        name = mutation.name[:64]
-    else:
-        name = type(mutation).__struct_config__.tag
-        mctx = MutationContext(ctx.settings, ctx.principal, client_id, now)
-        handler = HANDLERS.get(str(name))
-        try:
-            if handler is None:  # a wire type no feature serves: refused alone, never a 500
-                raise MutationRejected(UNKNOWN_MUTATION)
-            async with db.begin_nested():  # a refusal undoes the use case, not the bookkeeping
-                outcome = await handler(db, mctx, mutation.args)
-            result = MutationResult(
-                mutation_id=mutation.mutation_id, status="applied", result=outcome
-            )
-        except MutationRejected as refusal:
-            result = MutationResult(
-                mutation_id=mutation.mutation_id,
-                status="rejected",
-                reason=refusal.reason,
-                detail=dict(refusal.params) or None,
-            )
-        except DomainError as refusal:
-            result = MutationResult(
-                mutation_id=mutation.mutation_id, status="rejected", reason=refusal.problem_type
-            )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _record(
+    db: AsyncSession, client_id: str, mutation: Any, name: str, result: MutationResult, now: Any
+) -> None:
     db.add(
         SyncMutation(
             client_id=client_id,
             mutation_id=mutation.mutation_id,
-            name=str(name),
+            name=name[:64],
             status="rejected" if result.status == "rejected" else "applied",
             reason=result.reason,
             result=result.result or {},
@@ -173,7 +145,58 @@ async def _apply_one(
             applied_at=now,
         )
     )
-    return result
+
+
+async def _apply_one(
+    db: AsyncSession,
+    ctx: SyncContext,
+    client_id: str,
+    mutation: Any,
+    expected_last: int,
+) -> MutationResult | None:
+    """Apply the next mutation: its use case, its outcome and the client's last applied id in
+    one transaction. A refusal rolls that transaction back and records the refusal alone in
+    another, so nothing the use case wrote survives it. None when another push of the same
+    client got there first (the caller re-reads)."""
+    now = ctx.clock.now()
+    mutation_id = mutation.mutation_id
+    if isinstance(mutation, UndecodableMutation):
+        name, refusal = mutation.name, mutation.to_result()
+    else:
+        name = str(type(mutation).__struct_config__.tag)
+        handler = HANDLERS.get(name)
+        if handler is None:  # a wire type no feature serves: refused alone, never a 500
+            refusal = MutationResult(
+                mutation_id=mutation_id, status="rejected", reason=UNKNOWN_MUTATION
+            )
+        else:
+            mctx = MutationContext(ctx.settings, ctx.principal, client_id, now)
+            try:
+                async with db.begin():
+                    if not await _claim(db, client_id, mutation_id, expected_last, now):
+                        return None
+                    outcome = await handler(db, mctx, mutation.args)
+                    result = MutationResult(
+                        mutation_id=mutation_id, status="applied", result=outcome
+                    )
+                    _record(db, client_id, mutation, name, result, now)
+                return result
+            except MutationRejected as rejected:
+                refusal = MutationResult(
+                    mutation_id=mutation_id,
+                    status="rejected",
+                    reason=rejected.reason,
+                    detail=dict(rejected.params) or None,
+                )
+            except DomainError as rejected:
+                refusal = MutationResult(
+                    mutation_id=mutation_id, status="rejected", reason=rejected.problem_type
+                )
+    async with db.begin():
+        if not await _claim(db, client_id, mutation_id, expected_last, now):
+            return None
+        _record(db, client_id, mutation, name, refusal, now)
+    return refusal
 
 
 async def push(
@@ -191,11 +214,11 @@ async def push(
                 if order == "gap":
                     break  # the client resends from its oldest unacknowledged mutation
                 result: MutationResult | None
-                async with db.begin():
-                    if order == "duplicate":
+                if order == "duplicate":
+                    async with db.begin():
                         result = await _stored_result(db, request.client_id, mutation.mutation_id)
-                    else:
-                        result = await _apply_one(db, ctx, request.client_id, mutation, last)
+                else:
+                    result = await _apply_one(db, ctx, request.client_id, mutation, last)
                 db.expunge_all()  # the next mutation reads fresh rows
                 if result is None:  # a concurrent push of this client moved on: ask again
                     last = await _last_applied(db, request.client_id, ctx.principal)
