@@ -75,6 +75,11 @@ async def find_procedure(db: AsyncSession, code: str) -> Procedure | None:
     return (await db.execute(query)).scalar_one_or_none()
 
 
+async def procedure_exists(db: AsyncSession, code: str) -> bool:
+    query = select(Procedure.id).where(Procedure.code == code)
+    return (await db.execute(query)).first() is not None
+
+
 async def find_procedure_row(db: AsyncSession, code: str) -> Procedure | None:
     return (await db.execute(select(Procedure).where(Procedure.code == code))).scalar_one_or_none()
 

@@ -13,7 +13,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.features.catalogue.repository import find_procedure_row
+from backend.features.catalogue.repository import procedure_exists
 from backend.features.sync import changelog
 from backend.features.sync.registry import MutationContext, MutationRejected, mutation
 from backend.models import Draft, DraftRevision
@@ -55,7 +55,7 @@ async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) ->
     """Create or update a draft; field-level merge against `base_version`."""
     if len(msgspec.json.encode(args.fields)) > MAX_FIELDS_BYTES:
         raise MutationRejected("too_large", limit=MAX_FIELDS_BYTES)
-    if await find_procedure_row(db, args.procedure_code) is None:
+    if not await procedure_exists(db, args.procedure_code):
         raise MutationRejected("unknown_procedure", procedureCode=args.procedure_code)
     account_id = ctx.principal.account_id
     draft = await db.get(Draft, args.draft_id)

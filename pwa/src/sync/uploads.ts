@@ -7,6 +7,16 @@ import { currentIdentity } from '../features/identity/identity';
 import { uuidv7 } from '../lib/uuid';
 import { enqueue, onSynced, persistStorage, requestSync } from './engine';
 
+/** Compression progress by draft id, 0 to 1, while a photo for that draft is being compressed. */
+export const compressProgress = signal<ReadonlyMap<string, number>>(new Map());
+
+function setCompressing(draftId: string, fraction: number | undefined): void {
+  const next = new Map(compressProgress.value);
+  if (fraction === undefined) next.delete(draftId);
+  else next.set(draftId, fraction);
+  compressProgress.value = next;
+}
+
 /** Upload progress by attachment id, 0 to 1, while uploads run in this tab. */
 export const uploadProgress = signal<ReadonlyMap<string, number>>(new Map());
 
@@ -22,14 +32,31 @@ export async function sha256Hex(blob: Blob): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Keep `file` on the device and queue it for upload, attached to a draft's `slotKey`. */
-export async function attachFile(draftId: string, file: Blob, slotKey = 'photo'): Promise<string> {
+/**
+ * Keep `original` on the device and queue it for upload, attached to a draft's `slotKey`.
+ * A photo is compressed first (in a worker), so what is stored, hashed and uploaded is the
+ * compressed JPEG; PDFs and other files are kept as they are.
+ */
+export async function attachFile(
+  draftId: string,
+  original: Blob,
+  slotKey = 'photo',
+): Promise<string> {
   const accountId = currentIdentity.value?.id;
   if (!accountId) throw new Error('Not signed in');
+  const { compressPhoto, jpegName } = await import('../lib/photo');
+  let file: Blob;
+  try {
+    file = await compressPhoto(original, (fraction) => setCompressing(draftId, fraction));
+  } finally {
+    setCompressing(draftId, undefined);
+  }
   const id = uuidv7();
   const sha256 = await sha256Hex(file);
   const mediaType = file.type || 'application/octet-stream';
-  const fileName = file instanceof File ? file.name : id;
+  const originalName = original instanceof File ? original.name : id;
+  const fileName =
+    file !== original && mediaType === 'image/jpeg' ? jpegName(originalName) : originalName;
   const db = accountDb(accountId);
   await db.transaction('rw', [db.blobs, db.outbox, db.meta, db.entities], async () => {
     await db.blobs.put({

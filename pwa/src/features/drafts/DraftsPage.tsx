@@ -1,7 +1,7 @@
 import { accountDb, type BlobRow, type EntityRow, type OutboxItem } from '../../db/account-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { deleteDraft, discardRejected, type DraftData } from '../../sync/drafts';
-import { attachFile, uploadProgress } from '../../sync/uploads';
+import { attachFile, compressProgress, uploadProgress } from '../../sync/uploads';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { currentIdentity } from '../identity/identity';
 import { td } from './messages';
@@ -135,6 +135,7 @@ function DraftItem({
   const note = typeof draft.fields['note'] === 'string' ? draft.fields['note'] : '';
   const headingId = `draft-${row.id}`;
   const inputId = `photo-${row.id}`;
+  const compressing = compressProgress.value.get(row.id);
   return (
     <li class="draft-item" aria-labelledby={headingId}>
       <h2 id={headingId}>{td('procedure', { code: draft.procedureCode })}</h2>
@@ -180,9 +181,19 @@ function DraftItem({
           onChange={(event) => {
             const input = event.currentTarget;
             const file = input.files?.[0];
-            if (file) void attachFile(row.id, file).then(() => (input.value = ''));
+            if (!file) return;
+            attachFile(row.id, file).then(
+              () => (input.value = ''),
+              (error: unknown) => console.error('Could not attach the photo', error),
+            );
           }}
         />
+        {compressing !== undefined && (
+          <p role="status">
+            {td('compressing')}{' '}
+            <progress max={1} value={compressing} aria-label={td('compressing')} />
+          </p>
+        )}
       </div>
       <button type="button" onClick={() => void deleteDraft(row.id)}>
         {td('deleteDraft')}
