@@ -34,13 +34,13 @@ NOTES = {
     ],
     "sync": [
         "Reading: pull runs at a third to a half of the floor (the figures move between runs "
-        "on this shared 2-core machine); the ORM path and, on SQLite, "
-        "aiosqlite's thread hops cost the rest. Push is far from the goal: each mutation is its "
-        "own transaction of about ten statements (client claim, savepoint, procedure check, "
-        "draft, revision, counter, change, outcome), each a round trip through the async "
-        "driver, where the floor sends the same six writes straight. Next: check procedures "
-        "against the in-process catalogue index, drop the savepoint for handlers that "
-        "validate before writing, and write the outcome and change rows in one statement.",
+        "on this shared 2-core machine); the ORM path and, on SQLite, aiosqlite's thread hops "
+        "cost the rest. Push is far from the goal: each mutation is its own transaction of "
+        "about ten round trips through SQLAlchemy's async path (begin, client claim, "
+        "procedure check, draft read, draft and revision inserts, counter, change, outcome, "
+        "commit), each several times the cost of the same statement sent raw. Next: the hot "
+        "path in SQLAlchemy Core, procedure codes from an in-process catalogue index, the "
+        "counter and change in one statement on PostgreSQL.",
         "",
     ],
 }
