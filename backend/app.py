@@ -23,6 +23,7 @@ from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.jobs import run_forever
 from backend.core.pwa import serve_pwa, serve_pwa_index
 from backend.core.ratelimit import RateLimiter
+from backend.features.catalogue.index import CatalogueIndex
 from backend.features.catalogue.routes import CatalogueController
 from backend.features.health.routes import health
 from backend.features.identity.guard import enforce_access
@@ -81,7 +82,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         ],
         guards=[enforce_access],
         state=State(
-            {"settings": settings, "clock": clock or SystemClock(), "rate_limiter": RateLimiter()}
+            {
+                "settings": settings,
+                "clock": clock or SystemClock(),
+                "rate_limiter": RateLimiter(),
+                "catalogue_index": CatalogueIndex(),
+            }
         ),
         dependencies={
             "db": Provide(provide_db),

@@ -21,15 +21,12 @@ BENCHMARKS = ["shell_size", "catalogue", "sync", "uploads", "photo"]
 # What the figures mean, kept with the renderer so a re-run keeps the explanation.
 NOTES = {
     "catalogue": [
-        "Reading: the cost is the database path, not the handlers. Measured in-process on this "
-        "machine: one SQLAlchemy session doing `SELECT 1` and a commit costs about 3.3 ms on "
-        "PostgreSQL (asyncpg round trip alone: 0.35 ms); on SQLite each statement crosses to "
-        "aiosqlite's worker thread several times, and under concurrency those threads contend "
-        "for the GIL (`/api/health` falls from 458 req/s on one connection to 247 on 16). A "
-        "procedure detail runs three statements. The catalogue is small and read-mostly, so "
-        "the fix is an in-process catalogue index refreshed when the catalogue revision "
-        "changes, so catalogue reads touch no database; it is recorded as the next step in the "
-        "foundation issue's note.",
+        "Reading: catalogue reads are served from an in-process index "
+        "(backend/features/catalogue/index.py) that checks the catalogue's revision every "
+        "few seconds, so a request touches no database; before it, every read went through "
+        "the async database path and the same measure gave 135 search and 163 detail "
+        "requests/s (0.017 and 0.021 of bare). What is left is encoding the page twice (once "
+        "for the ETag) and the gzip middleware.",
         "",
     ],
     "sync": [

@@ -138,3 +138,27 @@ def test_bad_catalogue_files_are_refused_with_the_reason(mutate: Any, complaint:
     mutate(document)
     with pytest.raises(CatalogueError, match=complaint):
         parse_catalogue(msgspec.json.encode(document))
+
+
+async def test_the_api_serves_an_import_made_elsewhere(database_url: str, tmp_path: Path) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from backend.app import create_app
+    from backend.features.catalogue.index import CatalogueIndex
+    from tests.conftest import settings_for
+
+    app = create_app(settings_for(database_url, tmp_path))
+    app.state.catalogue_index = CatalogueIndex(check_every=0)  # check on every request
+    async with AsyncTestClient(app, base_url="http://localhost:8000") as client:
+        before = await client.get("/api/v1/procedures/3.000347")
+        assert before.json()["variants"][0]["fees"][0]["amountVnd"] == 135000
+        document = seed_document()
+        entry = next(p for p in document["procedures"] if p["code"] == "3.000347")
+        entry["fees"][0]["amount_vnd"] = 140000
+        await run_import(database_url, document)  # as the import command would, elsewhere
+        after = await client.get(
+            "/api/v1/procedures/3.000347", headers={"if-none-match": before.headers["etag"]}
+        )
+    assert after.status_code == 200
+    assert after.json()["variants"][0]["fees"][0]["amountVnd"] == 140000
+    assert after.json()["variants"][0]["version"] == 2

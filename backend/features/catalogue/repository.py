@@ -4,9 +4,8 @@ repositories, by contrast, always take the acting principal."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -24,55 +23,31 @@ from backend.models import (
 RANK_NAME_PHRASE, RANK_NAME_WORDS, RANK_OTHER = 0, 1, 2
 
 
-def search_rank(phrase: str, words: Sequence[str]) -> ColumnElement[int]:
-    if not words:
-        return literal(RANK_NAME_PHRASE)
-    return case(
-        (Procedure.name_folded.contains(phrase), RANK_NAME_PHRASE),
-        (and_(*(Procedure.name_folded.contains(w) for w in words)), RANK_NAME_WORDS),
-        else_=RANK_OTHER,
-    )
-
-
-async def search_procedures(
-    db: AsyncSession,
-    *,
-    words: Sequence[str],
-    sector_id: int | None,
-    level: str | None,
-    online: str | None,
-    after: tuple[int, str] | None,
-    limit: int,
-) -> list[tuple[Procedure, int]]:
-    """Procedures matching every folded word, best rank first, then by code; keyset-paged."""
-    rank = search_rank(" ".join(words), words).label("rank")
-    query = select(Procedure, rank).options(
+async def all_procedures(db: AsyncSession) -> list[Procedure]:
+    """Every procedure with its sector and variants, for the in-memory index."""
+    query = select(Procedure).options(
         joinedload(Procedure.sector), selectinload(Procedure.variants)
     )
-    conditions: list[ColumnElement[bool]] = [Procedure.search_folded.contains(w) for w in words]
-    if sector_id is not None:
-        conditions.append(Procedure.sector_id == sector_id)
-    if level is not None:
-        conditions.append(Procedure.agency_level == level)
-    if online is not None:
-        conditions.append(Procedure.online_level == online)
-    if after is not None:
-        after_rank, after_code = after
-        conditions.append(
-            or_(rank > after_rank, and_(rank == after_rank, Procedure.code > after_code))
+    return list((await db.execute(query)).scalars().unique())
+
+
+async def catalogue_revision(db: AsyncSession) -> tuple[object, ...]:
+    """Changes whenever an import changes anything the catalogue API shows."""
+    procedures = (
+        await db.execute(select(func.count(Procedure.id), func.max(Procedure.updated_at)))
+    ).one()
+    variants = (
+        await db.execute(
+            select(func.count(ProcedureVariant.id), func.max(ProcedureVariant.created_at))
         )
-    query = query.where(*conditions).order_by(rank, Procedure.code).limit(limit)
-    rows = (await db.execute(query)).all()
-    return [(row[0], int(row[1])) for row in rows]
-
-
-async def find_procedure(db: AsyncSession, code: str) -> Procedure | None:
-    query = (
-        select(Procedure)
-        .where(Procedure.code == code)
-        .options(joinedload(Procedure.sector), selectinload(Procedure.variants))
-    )
-    return (await db.execute(query)).scalar_one_or_none()
+    ).one()
+    sectors = (await db.execute(select(Sector.code, Sector.name, Sector.name_en))).all()
+    agencies = (
+        await db.execute(
+            select(Agency.code, Agency.name, Agency.name_en).where(Agency.level == "province")
+        )
+    ).all()
+    return (tuple(procedures), tuple(variants), *map(tuple, sectors), *map(tuple, agencies))
 
 
 async def procedure_exists(db: AsyncSession, code: str) -> bool:
@@ -93,10 +68,6 @@ async def find_current_variant_row(
         ProcedureVariant.effective_to.is_(None),
     )
     return (await db.execute(query)).scalar_one_or_none()
-
-
-async def find_sector_by_code(db: AsyncSession, code: str) -> Sector | None:
-    return (await db.execute(select(Sector).where(Sector.code == code))).scalar_one_or_none()
 
 
 async def list_sector_rows(db: AsyncSession) -> list[Sector]:

@@ -13,11 +13,10 @@ from backend.core.deps import AppSettings, Db
 from backend.core.errors import FieldProblem, InvalidQuery
 from backend.core.http import cached_response, decode_cursor, encode_cursor
 from backend.features.catalogue import repository
+from backend.features.catalogue.index import CatalogueIndex
 from backend.features.catalogue.presenters import (
     administrative_unit_out,
     agency_out,
-    procedure_out,
-    sector_out,
 )
 from backend.features.catalogue.schemas import (
     AdministrativeUnit,
@@ -36,6 +35,11 @@ MAX_QUERY_LENGTH = 200
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
+async def catalogue_index(request: Request[Any, Any, Any]) -> CatalogueIndex:
+    index: CatalogueIndex = request.app.state.catalogue_index
+    return await index.fresh(request.app.state.db_sessions)
+
+
 class CatalogueController(Controller):
     path = "/api/v1"
     tags = ["catalogue"]  # noqa: RUF012 - Litestar reads the class attribute
@@ -51,7 +55,6 @@ class CatalogueController(Controller):
     async def list_procedures(
         self,
         request: Request[Any, Any, Any],
-        db: Db,
         q: Annotated[str | None, QueryParameter(description="Search words")] = None,
         sector: Annotated[str | None, QueryParameter(description="Sector code")] = None,
         level: Annotated[
@@ -77,39 +80,25 @@ class CatalogueController(Controller):
             after = decode_cursor(cursor, tuple[int, str])
             if after is None:
                 problems.append(FieldProblem("cursor", "bad_cursor"))
-        sector_id = None
-        if sector is not None:
-            found = await repository.find_sector_by_code(db, sector)
-            if found is None:
-                problems.append(FieldProblem("sector", "not_an_option"))
-            else:
-                sector_id = found.id
+        index = await catalogue_index(request)
+        if sector is not None and not index.has_sector(sector):
+            problems.append(FieldProblem("sector", "not_an_option"))
         if problems:
             raise InvalidQuery(problems)
-        rows = await repository.search_procedures(
-            db,
+        found = index.search(
             words=terms(q or ""),
-            sector_id=sector_id,
+            sector=sector,
             level=level,
             online=online,
             after=after,
             limit=limit + 1,
         )
-        page = rows[:limit]
+        page = found[:limit]
         next_cursor = None
-        if len(rows) > limit:
+        if len(found) > limit:
             last, rank = page[-1]
             next_cursor = encode_cursor((rank, last.code))
-        if expand == "variants":
-            agencies = await repository.agencies_by_kind(
-                db, {p.agency_kind for p, _ in page if p.agency_level == "province"}
-            )
-            items = [
-                procedure_out(p, with_variants=True, agencies=agencies.get(p.agency_kind, []))
-                for p, _ in page
-            ]
-        else:
-            items = [procedure_out(p, with_variants=False) for p, _ in page]
+        items = [entry.detail if expand == "variants" else entry.summary for entry, _ in page]
         return cached_response(request, ProcedurePage(items=items, next_cursor=next_cursor))
 
     @get(
@@ -119,17 +108,12 @@ class CatalogueController(Controller):
         opt={"access": "public"},
     )
     async def get_procedure(
-        self, request: Request[Any, Any, Any], db: Db, code: FromPath[str]
+        self, request: Request[Any, Any, Any], code: FromPath[str]
     ) -> Response[Procedure]:
-        procedure = await repository.find_procedure(db, code)
-        if procedure is None:
+        entry = (await catalogue_index(request)).find(code)
+        if entry is None:
             raise ProcedureNotFound(code=code)
-        # A commune procedure goes to any commune's office, chosen at submission.
-        kinds = {procedure.agency_kind} if procedure.agency_level == "province" else set()
-        agencies = (await repository.agencies_by_kind(db, kinds)).get(procedure.agency_kind, [])
-        return cached_response(
-            request, procedure_out(procedure, with_variants=True, agencies=agencies)
-        )
+        return cached_response(request, entry.detail)
 
     @get(
         "/sectors",
@@ -137,9 +121,8 @@ class CatalogueController(Controller):
         summary="Sectors (lĩnh vực)",
         opt={"access": "public"},
     )
-    async def list_sectors(self, request: Request[Any, Any, Any], db: Db) -> Response[list[Sector]]:
-        rows = await repository.list_sectors_with_counts(db)
-        return cached_response(request, [sector_out(s, count) for s, count in rows])
+    async def list_sectors(self, request: Request[Any, Any, Any]) -> Response[list[Sector]]:
+        return cached_response(request, (await catalogue_index(request)).sectors())
 
     @get(
         "/agencies",
