@@ -114,6 +114,35 @@ class AttachmentRegister(Wire):
     draft_id: Uuid | None = None
 
 
+ReturnMethod: TypeAlias = Literal["counter", "post", "online"]
+Note = Annotated[str, Meta(max_length=1000)]
+
+
+class DossierSubmit(Wire):
+    """Submit an application: the form's fields and, per document slot, the attachments that
+    fill it (registered and uploaded before). The dossier id is chosen by the client."""
+
+    dossier_id: Uuid
+    procedure_code: Code
+    fields: dict[str, Any]
+    documents: Annotated[
+        dict[str, list[Uuid]],
+        Meta(description="Attachment ids by document slot key, in the order the citizen chose."),
+    ]
+    variant_key: Code | None = None
+    draft_id: Annotated[
+        Uuid | None, Meta(description="The draft this application was filled in; it is deleted.")
+    ] = None
+    return_method: ReturnMethod = "counter"
+
+
+class DossierWithdraw(Wire):
+    """Withdraw a dossier the desk has not yet received."""
+
+    dossier_id: Uuid
+    reason: Note | None = None
+
+
 class MutationBase(Wire, tag_field="name"):
     """Fields every mutation carries; subclasses add the tag (``name``) and typed ``args``."""
 
@@ -139,8 +168,26 @@ class AttachmentRegisterMutation(MutationBase, tag="attachment.register"):
     args: AttachmentRegister
 
 
+class DossierSubmitMutation(MutationBase, tag="dossier.submit"):
+    """The ``dossier.submit`` mutation."""
+
+    args: DossierSubmit
+
+
+class DossierWithdrawMutation(MutationBase, tag="dossier.withdraw"):
+    """The ``dossier.withdraw`` mutation."""
+
+    args: DossierWithdraw
+
+
 # A new mutation: a struct for its args, a tagged subclass of MutationBase, a member here.
-Mutation: TypeAlias = DraftSaveMutation | DraftDeleteMutation | AttachmentRegisterMutation
+Mutation: TypeAlias = (
+    DraftSaveMutation
+    | DraftDeleteMutation
+    | AttachmentRegisterMutation
+    | DossierSubmitMutation
+    | DossierWithdrawMutation
+)
 
 MUTATION_TYPES: dict[str, type[MutationBase]] = {
     cast(str, member.__struct_config__.tag): member for member in get_args(Mutation)
@@ -219,6 +266,28 @@ class DraftSaveResult(Wire):
 
     version: Version
     conflicts: list[FieldConflict] = []
+
+
+class DossierSubmitResult(Wire):
+    """The ``result`` of an applied ``dossier.submit``: the dossier as the server created it.
+
+    ``reference`` is the short local reference shown until the desk assigns the dossier code.
+    """
+
+    dossier_id: Uuid
+    reference: str
+    status: str
+
+
+class FormFieldError(Wire):
+    """One broken rule of a refused ``dossier.submit``, listed in its ``detail.errors``.
+
+    ``field`` is a form field key, or ``documents.<slot key>`` for a document slot.
+    """
+
+    field: str
+    code: str
+    params: dict[str, Any] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,11 +386,13 @@ MESSAGE_TYPES: tuple[type[Wire], ...] = (
     PushRequest,
     PushResponse,
     DraftSaveResult,
+    DossierSubmitResult,
+    FormFieldError,
     PullRequest,
     PullResponse,
 )
-"""The messages sent whole over HTTP, each with its own decoder, and ``DraftSaveResult``
-(the ``result`` of an applied ``draft.save``). The JSON Schema starts from these."""
+"""The messages sent whole over HTTP, each with its own decoder, and the ``result`` and
+refusal ``detail`` shapes of mutations. The JSON Schema starts from these."""
 
 _decoders: dict[type[Wire], msgspec.json.Decoder[Any]] = {
     kind: msgspec.json.Decoder(kind) for kind in MESSAGE_TYPES

@@ -21,12 +21,18 @@ from sync.messages import (
     Change,
     ClientRegistered,
     ClientRegistration,
+    DossierSubmit,
+    DossierSubmitMutation,
+    DossierSubmitResult,
+    DossierWithdraw,
+    DossierWithdrawMutation,
     DraftDelete,
     DraftDeleteMutation,
     DraftSave,
     DraftSaveMutation,
     DraftSaveResult,
     FieldConflict,
+    FormFieldError,
     MutationResult,
     PullRequest,
     PullResponse,
@@ -43,6 +49,7 @@ from sync.messages import (
 CLIENT = "0190f5c2-7a3b-7c4d-8e5f-6a7b8c9d0e1f"
 DRAFT = "0190f5c2-7a3b-7c4d-8e5f-000000000001"
 ATTACHMENT = "0190f5c2-7a3b-7c4d-8e5f-000000000002"
+DOSSIER = "0190f5c2-7a3b-7c4d-8e5f-000000000003"
 SHA = "ab" * 32
 NOW = "2026-11-22T09:15:00+07:00"
 
@@ -83,6 +90,23 @@ MESSAGES: list[Wire] = [
                     media_type="image/jpeg",
                 ),
             ),
+            DossierSubmitMutation(
+                mutation_id=4,
+                client_time=NOW,
+                args=DossierSubmit(
+                    dossier_id=DOSSIER,
+                    procedure_code="1.001193",
+                    fields={"childFullName": "Nguyễn Văn B"},
+                    documents={"birthCertificate": [ATTACHMENT]},
+                    draft_id=DRAFT,
+                    return_method="post",
+                ),
+            ),
+            DossierWithdrawMutation(
+                mutation_id=5,
+                client_time=NOW,
+                args=DossierWithdraw(dossier_id=DOSSIER, reason="Nộp nhầm thủ tục"),
+            ),
         ],
     ),
     PushResponse(
@@ -102,6 +126,8 @@ MESSAGES: list[Wire] = [
             FieldConflict(field="note", server_value="kept"),
         ],
     ),
+    DossierSubmitResult(dossier_id=DOSSIER, reference="0E1F-0003", status="submitted"),
+    FormFieldError(field="childFullName", code="too_short", params={"min": 2}),
     PullRequest(client_id=CLIENT, protocol_version=PROTOCOL_VERSION, cursor="abc", limit=50),
     PullResponse(
         changes=[
@@ -186,6 +212,8 @@ def test_mutation_names() -> None:
         "draft.save": DraftSaveMutation,
         "draft.delete": DraftDeleteMutation,
         "attachment.register": AttachmentRegisterMutation,
+        "dossier.submit": DossierSubmitMutation,
+        "dossier.withdraw": DossierWithdrawMutation,
     }
     assert expected == MUTATION_TYPES
 

@@ -66,12 +66,38 @@ export interface BlobRow {
   createdAt: string;
 }
 
+export type SubmissionState = 'waiting_files' | 'queued' | 'blocked';
+
+/**
+ * An application the citizen submitted on this device, until the server's dossier replaces it.
+ * It waits for its files to finish uploading (`waiting_files`); then its `dossier.submit`
+ * mutation is queued (`queued`, `mutationId`). `blocked`: a file was refused, so it cannot be
+ * sent until the citizen replaces the file.
+ */
+export interface SubmissionRow {
+  /** The dossier id, chosen on the device. */
+  id: string;
+  draftId: string;
+  procedureCode: string;
+  variantKey?: string;
+  fields: Record<string, unknown>;
+  /** Attachment ids by document slot key. */
+  documents: Record<string, string[]>;
+  returnMethod: 'counter' | 'post';
+  state: SubmissionState;
+  mutationId?: number;
+  /** Why it is blocked. */
+  reason?: string;
+  createdAt: string;
+}
+
 export type AccountDb = Dexie & {
   meta: EntityTable<MetaEntry, 'key'>;
   recentProcedures: EntityTable<RecentProcedure, 'code'>;
   entities: Table<EntityRow, [string, string]>;
   outbox: EntityTable<OutboxItem, 'mutationId'>;
   blobs: EntityTable<BlobRow, 'id'>;
+  submissions: EntityTable<SubmissionRow, 'id'>;
 };
 
 const RECENT_LIMIT = 10;
@@ -96,6 +122,10 @@ export function accountDb(accountId: string): AccountDb {
     entities: '[entity+id], entity',
     outbox: 'mutationId, state',
     blobs: 'id, draftId, upload',
+  });
+  // Applications submitted on the device, until the server's dossier replaces them.
+  db.version(3).stores({
+    submissions: 'id, draftId, state',
   });
   open = { accountId, db };
   return db;

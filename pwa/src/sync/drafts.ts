@@ -4,6 +4,7 @@ import { accountDb, type EntityRow } from '../db/account-db';
 import { currentIdentity } from '../features/identity/identity';
 import { uuidv7 } from '../lib/uuid';
 import { enqueue, persistStorage, requestSync } from './engine';
+import { isDraftSubmitted } from './submissions';
 
 export interface DraftData {
   id: string;
@@ -20,14 +21,19 @@ function signedInAccount(): string {
   return accountId;
 }
 
-/** Save a draft (a new one unless `draftId` is given); resolves with its id. */
+/**
+ * Save a draft (a new one unless `draftId` is given); resolves with its id. A draft already
+ * submitted is not saved again: the server deletes it when the dossier is created, and a later
+ * save would bring it back.
+ */
 export async function saveDraft(
   procedureCode: string,
   fields: Record<string, unknown>,
   { draftId = uuidv7(), variantKey }: { draftId?: string; variantKey?: string } = {},
 ): Promise<string> {
   const db = accountDb(signedInAccount());
-  await db.transaction('rw', db.entities, db.outbox, db.meta, async () => {
+  await db.transaction('rw', [db.entities, db.outbox, db.meta, db.submissions], async () => {
+    if (await isDraftSubmitted(db, draftId)) return;
     const local = await db.entities.get(['draft', draftId]);
     const version = local?.version ?? 0;
     const mutationId = await enqueue(db, 'draft.save', {

@@ -4,7 +4,7 @@
 
 export const PROTOCOL_VERSION = 1;
 
-export type Mutation = DraftSaveMutation | DraftDeleteMutation | AttachmentRegisterMutation;
+export type Mutation = DraftSaveMutation | DraftDeleteMutation | AttachmentRegisterMutation | DossierSubmitMutation | DossierWithdrawMutation;
 
 export type MutationStatus = 'applied' | 'duplicate' | 'rejected';
 
@@ -122,6 +122,76 @@ export interface AttachmentRegister {
   draftId?: string | null;
 }
 
+/** The `dossier.submit` mutation. */
+export interface DossierSubmitMutation {
+  name: 'dossier.submit';
+  /**
+   * Numbered by the client from 1, one more for each mutation.
+   * Minimum 1.
+   */
+  mutationId: number;
+  /**
+   * The device's clock (ISO 8601): kept for audit, never used.
+   * At most 64 characters.
+   */
+  clientTime: string;
+  args: DossierSubmit;
+}
+
+/**
+ * Submit an application: the form's fields and, per document slot, the attachments that
+ * fill it (registered and uploaded before). The dossier id is chosen by the client.
+ */
+export interface DossierSubmit {
+  /**
+   * A UUID, canonical lowercase form.
+   * Pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+   */
+  dossierId: string;
+  /** 1 to 64 characters. */
+  procedureCode: string;
+  fields: Record<string, unknown>;
+  /** Attachment ids by document slot key, in the order the citizen chose. */
+  documents: Record<string, string[]>;
+  /** 1 to 64 characters. */
+  variantKey?: string | null;
+  /**
+   * The draft this application was filled in; it is deleted.
+   * A UUID, canonical lowercase form.
+   * Pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+   */
+  draftId?: string | null;
+  /** Default "counter". */
+  returnMethod?: 'counter' | 'online' | 'post';
+}
+
+/** The `dossier.withdraw` mutation. */
+export interface DossierWithdrawMutation {
+  name: 'dossier.withdraw';
+  /**
+   * Numbered by the client from 1, one more for each mutation.
+   * Minimum 1.
+   */
+  mutationId: number;
+  /**
+   * The device's clock (ISO 8601): kept for audit, never used.
+   * At most 64 characters.
+   */
+  clientTime: string;
+  args: DossierWithdraw;
+}
+
+/** Withdraw a dossier the desk has not yet received. */
+export interface DossierWithdraw {
+  /**
+   * A UUID, canonical lowercase form.
+   * Pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+   */
+  dossierId: string;
+  /** At most 1000 characters. */
+  reason?: string | null;
+}
+
 /** Register this installation (a client id it generated) with the signed-in account. */
 export interface ClientRegistration {
   /**
@@ -209,6 +279,33 @@ export interface FieldConflict {
   field: string;
   clientValue?: unknown;
   serverValue?: unknown;
+}
+
+/**
+ * The `result` of an applied `dossier.submit`: the dossier as the server created it.
+ *
+ * `reference` is the short local reference shown until the desk assigns the dossier code.
+ */
+export interface DossierSubmitResult {
+  /**
+   * A UUID, canonical lowercase form.
+   * Pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+   */
+  dossierId: string;
+  reference: string;
+  status: string;
+}
+
+/**
+ * One broken rule of a refused `dossier.submit`, listed in its `detail.errors`.
+ *
+ * `field` is a form field key, or `documents.<slot key>` for a document slot.
+ */
+export interface FormFieldError {
+  field: string;
+  code: string;
+  /** Default {}. */
+  params?: Record<string, unknown>;
 }
 
 /** Ask for the changes after `cursor` (none: from the start) in the caller's scope. */
