@@ -107,7 +107,9 @@ export const push: PushRequest = {
 };
 
 export function draftIds(mutations: Mutation[]): string[] {
-  return mutations.flatMap((m) => (m.name === 'attachment.register' ? [] : [m.args.draftId]));
+  return mutations.flatMap((m) =>
+    m.name === 'draft.save' || m.name === 'draft.delete' ? [m.args.draftId] : [],
+  );
 }
 
 export function waiting(page: PullResponse, outbox: number[]): number[] {
