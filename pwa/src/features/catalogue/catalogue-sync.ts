@@ -1,9 +1,18 @@
 // Keeps the device's copy of the catalogue current: on launch and whenever the network returns,
-// ask whether page 1 changed (If-None-Match); if it did, take a complete new copy.
+// ask whether page 1 changed (If-None-Match); if it did, take a complete new copy. The copy
+// includes the province's communes, which application forms need offline for addresses.
 import { signal } from '@preact/signals';
+import { apiGet } from '../../api/client';
 import { fetchProcedurePage, fetchSectors } from '../../api/catalogue';
 import type { Procedure } from '../../api/types';
-import { findCatalogueState, markCatalogueChecked, storeCatalogue } from '../../db/catalogue-db';
+import {
+  type AdministrativeUnit,
+  catalogueDb,
+  findCatalogueState,
+  markCatalogueChecked,
+  storeCatalogue,
+  storeUnits,
+} from '../../db/catalogue-db';
 import { isOnline } from '../../lib/online';
 
 export type CatalogueSync =
@@ -34,6 +43,8 @@ async function copyCatalogue(): Promise<void> {
     const state = await findCatalogueState();
     const first = await fetchProcedurePage(undefined, state?.etag ?? undefined);
     if (first === 'not-modified') {
+      // A copy taken by an earlier version of the app has no communes yet.
+      if ((await catalogueDb.units.count()) === 0) await storeUnits(await fetchUnits());
       if (state) await markCatalogueChecked(state);
     } else {
       const procedures: Procedure[] = [...first.page.items];
@@ -43,7 +54,8 @@ async function copyCatalogue(): Promise<void> {
         procedures.push(...next.page.items);
         cursor = next.page.nextCursor;
       }
-      await storeCatalogue(procedures, await fetchSectors(), first.etag);
+      const [sectors, units] = await Promise.all([fetchSectors(), fetchUnits()]);
+      await storeCatalogue({ procedures, sectors, units, etag: first.etag });
       // Ask the browser not to evict the catalogue under storage pressure; it may say no.
       void navigator.storage?.persist?.();
     }
@@ -51,6 +63,11 @@ async function copyCatalogue(): Promise<void> {
   } catch (error) {
     catalogueSync.value = { status: 'failed', detail: explain(error) };
   }
+}
+
+/** The province and its communes in force today. */
+async function fetchUnits(): Promise<AdministrativeUnit[]> {
+  return (await (await apiGet('/api/v1/administrative-units')).json()) as AdministrativeUnit[];
 }
 
 function explain(error: unknown): string | undefined {
