@@ -60,6 +60,8 @@ export interface BlobRow {
   mediaType: string;
   fileName: string;
   draftId?: string;
+  /** The document slot of the draft's form the file fills (absent on rows kept before slots). */
+  slotKey?: string;
   upload: 'waiting' | 'uploading' | 'done' | 'failed' | 'refused';
   /** Why the server refused the file (its problem detail), when it did. */
   refusal?: string;

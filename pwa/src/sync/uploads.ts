@@ -2,7 +2,7 @@
 // queued with it (one transaction); once the server has accepted that mutation the bytes travel
 // by tus (resumable, checksummed per chunk). tus-js-client loads lazily, with the first upload.
 import { signal } from '@preact/signals';
-import { accountDb } from '../db/account-db';
+import { accountDb, type AccountDb } from '../db/account-db';
 import { currentIdentity } from '../features/identity/identity';
 import { uuidv7 } from '../lib/uuid';
 import { enqueue, onSynced, persistStorage, requestSync } from './engine';
@@ -35,12 +35,14 @@ export async function sha256Hex(blob: Blob): Promise<string> {
 /**
  * Keep `original` on the device and queue it for upload, attached to a draft's `slotKey`.
  * A photo is compressed first (in a worker), so what is stored, hashed and uploaded is the
- * compressed JPEG; PDFs and other files are kept as they are.
+ * compressed JPEG; PDFs and other files are kept as they are. `replaces` names a file this one
+ * takes the place of (a retaken photo): it is detached, and the new file keeps its position.
  */
 export async function attachFile(
   draftId: string,
   original: Blob,
   slotKey = 'photo',
+  { replaces }: { replaces?: string } = {},
 ): Promise<string> {
   const accountId = currentIdentity.value?.id;
   if (!accountId) throw new Error('Not signed in');
@@ -59,6 +61,8 @@ export async function attachFile(
     file !== original && mediaType === 'image/jpeg' ? jpegName(originalName) : originalName;
   const db = accountDb(accountId);
   await db.transaction('rw', [db.blobs, db.outbox, db.meta, db.entities], async () => {
+    const replaced = replaces ? await db.blobs.get(replaces) : undefined;
+    if (replaces) await removeLocalFile(db, replaces);
     await db.blobs.put({
       id,
       blob: file,
@@ -67,8 +71,10 @@ export async function attachFile(
       mediaType,
       fileName,
       draftId,
+      slotKey,
       upload: 'waiting',
-      createdAt: new Date().toISOString(),
+      // Files are listed by createdAt: a replacement takes the place of the file it replaces.
+      createdAt: replaced?.createdAt ?? new Date().toISOString(),
     });
     const mutationId = await enqueue(db, 'attachment.register', {
       attachmentId: id,
@@ -91,6 +97,24 @@ export async function attachFile(
   return id;
 }
 
+/**
+ * Take a file off its draft: its local copy and record go now. The server's copy, if it was
+ * registered, is left orphaned and pruned by the server's housekeeping.
+ */
+export async function detachFile(attachmentId: string): Promise<void> {
+  const accountId = currentIdentity.value?.id;
+  if (!accountId) throw new Error('Not signed in');
+  const db = accountDb(accountId);
+  await db.transaction('rw', db.blobs, db.entities, () => removeLocalFile(db, attachmentId));
+}
+
+function removeLocalFile(db: AccountDb, attachmentId: string): Promise<unknown> {
+  return Promise.all([
+    db.blobs.delete(attachmentId),
+    db.entities.delete(['attachment', attachmentId]),
+  ]);
+}
+
 const running = new Set<string>();
 
 /** Upload the files whose registration the server has accepted (after each sync). */
@@ -108,6 +132,9 @@ async function uploadWaiting(accountId: string): Promise<void> {
   const { isRefusal, uploadBlob } = await import('./tus-upload');
   let isAnyDone = false;
   for (const row of ready) {
+    // Detached while earlier files were uploading. One detached mid-upload finishes sending
+    // (its bytes are orphaned on the server); the row stays gone, as `update` creates nothing.
+    if (!(await db.blobs.get(row.id))) continue;
     running.add(row.id);
     await db.blobs.update(row.id, { upload: 'uploading' });
     try {
