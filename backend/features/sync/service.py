@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.config import Settings
 from backend.core.auth import Principal
@@ -206,8 +206,10 @@ async def push(
     check_protocol(request.protocol_version)
     results: list[MutationResult] = []
     try:
-        # One connection for the batch, one transaction per mutation on it.
-        async with sessions() as db:
+        # One connection for the batch, one transaction per mutation on it: a session of the
+        # factory alone would check a connection out of the pool (and ping it) per transaction.
+        engine: AsyncEngine = sessions.kw["bind"]
+        async with engine.connect() as connection, sessions(bind=connection) as db:
             last = await _last_applied(db, request.client_id, ctx.principal)
             for mutation in request.mutations:
                 order = classify(mutation.mutation_id, last)
