@@ -11,6 +11,7 @@ from backend.models.catalogue import (
     ProcedureVariant,
     Sector,
 )
+from backend.models.dossiers import Dossier, DossierEvent, Notification
 from backend.models.drafts import Draft, DraftRevision
 from backend.models.identity import (
     Account,
@@ -38,11 +39,14 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ChangeLogEntry",
+    "Dossier",
+    "DossierEvent",
     "Draft",
     "DraftRevision",
     "EnrollmentToken",
     "Holiday",
     "HolidayOverride",
+    "Notification",
     "Passkey",
     "Procedure",
     "ProcedureVariant",

@@ -24,6 +24,8 @@ class Attachment(Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("account.id"), index=True)
     # The draft it belongs to; the draft may not have reached the server yet, so no key.
     draft_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The dossier it was submitted with; an attachment serves one dossier only.
+    dossier_id: Mapped[str | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     slot_key: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     bytes: Mapped[int] = mapped_column(BigInteger)

@@ -21,10 +21,8 @@ from backend.config import Settings
 from backend.core.auth import Principal
 from backend.core.clock import Clock
 from backend.core.errors import DomainError, Forbidden, TransientFailure
-from backend.features.drafts import service as drafts
-from backend.features.sync import changelog
+from backend.features.sync import changelog, snapshots  # snapshots: every feature's mutations
 from backend.features.sync.registry import HANDLERS, MutationContext, MutationRejected
-from backend.features.uploads import service as uploads  # also registers its mutation
 from backend.models import SyncClient, SyncMutation
 from sync import PROTOCOL_VERSION
 from sync.cursor import BadCursor, Cursor, check_cursor, decode_cursor, encode_cursor, scope_hash
@@ -258,22 +256,8 @@ async def pull(db: AsyncSession, ctx: SyncContext, request: PullRequest) -> Pull
         return encode_cursor(Cursor(epoch, scope, PROTOCOL_VERSION, seq), key=key)
 
     if request.cursor is None:  # a new client: everything in scope now, then the log from here
-        drafts_now = await drafts.snapshot(db, ctx.principal.account_id)
-        changes = [
-            Change(entity="draft", id=d.id, op="put", data=drafts.draft_data(d), version=d.version)
-            for d in drafts_now
-        ] + [
-            Change(
-                entity="attachment",
-                id=a.id,
-                op="put",
-                data=uploads.attachment_data(a),
-                version=a.version,
-            )
-            for a in await uploads.snapshot(db, ctx.principal.account_id)
-        ]
         return PullResponse(
-            changes=changes,
+            changes=await snapshots.snapshot(db, ctx.principal),
             cursor=cursor_at(latest),
             has_more=False,
             last_mutation_id=client.last_mutation_id,

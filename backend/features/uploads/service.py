@@ -100,6 +100,8 @@ def attachment_data(attachment: Attachment) -> dict[str, Any]:
     }
     if attachment.draft_id:
         data["draftId"] = attachment.draft_id
+    if attachment.dossier_id:
+        data["dossierId"] = attachment.dossier_id
     if attachment.reject_reason:
         data["rejectReason"] = attachment.reject_reason
     return data

@@ -1,0 +1,416 @@
+"""Dossier use cases for citizens: submit an application, withdraw it before reception.
+
+Both arrive as sync mutations (offline-capable): each runs in the push's transaction for its
+mutation, so a dossier, its first event, its documents, its acknowledgement in the inbox and
+the changes that sync them commit together or not at all. A refusal says why, per field, so
+the app can show it on the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.core.auth import Principal
+from backend.features.catalogue.forms import FieldError, FormSchema, validate_form
+from backend.features.catalogue.repository import find_current_variant_row, find_procedure_row
+from backend.features.dossiers.states import (
+    STATUS_CODES,
+    Action,
+    Actor,
+    Status,
+    TransitionForbidden,
+    allowed_actions,
+    transition,
+)
+from backend.features.drafts.service import find_own_draft
+from backend.features.notifications.service import notify
+from backend.features.sync import changelog
+from backend.features.sync.registry import MutationContext, MutationRejected, mutation
+from backend.features.uploads.service import attachment_data
+from backend.models import (
+    AdministrativeUnit,
+    Attachment,
+    Dossier,
+    DossierEvent,
+    Procedure,
+    ProcedureVariant,
+)
+from sync.messages import DossierSubmit, DossierSubmitResult, DossierWithdraw
+
+MAX_FIELDS_BYTES = 64_000
+
+
+def dossier_reference(dossier_id: str) -> str:
+    """The short reference a citizen sees until the desk assigns the dossier code: the last
+    eight hex digits of the id (random in a UUIDv7), in two groups. Same rule as the PWA's
+    `dossierReference`."""
+    tail = dossier_id.replace("-", "")[-8:].upper()
+    return f"{tail[:4]}-{tail[4:]}"
+
+
+def _local_time(at: dt.datetime, timezone: str) -> str:
+    return at.astimezone(ZoneInfo(timezone)).strftime("%H:%M %d/%m/%Y")
+
+
+# ---------------------------------------------------------------------------------------------
+# What a citizen's phone holds of a dossier
+
+
+async def _events(db: AsyncSession, dossier_id: str) -> list[DossierEvent]:
+    query = (
+        select(DossierEvent)
+        .where(DossierEvent.dossier_id == dossier_id)
+        .order_by(DossierEvent.at, DossierEvent.id)
+    )
+    return list((await db.execute(query)).scalars())
+
+
+async def _documents(db: AsyncSession, dossier_id: str) -> list[Attachment]:
+    query = (
+        select(Attachment)
+        .where(Attachment.dossier_id == dossier_id)
+        .order_by(Attachment.slot_key, Attachment.created_at)
+    )
+    return list((await db.execute(query)).scalars())
+
+
+def dossier_data(
+    dossier: Dossier,
+    procedure: Procedure,
+    events: Sequence[DossierEvent],
+    documents: Sequence[Attachment],
+) -> dict[str, Any]:
+    """The dossier as its owner's app shows it, offline too: status, timeline, documents."""
+    status: Status = dossier.status  # type: ignore[assignment]
+    by_slot: dict[str, list[str]] = {}
+    for attachment in documents:
+        by_slot.setdefault(attachment.slot_key, []).append(attachment.id)
+    return {
+        "id": dossier.id,
+        "reference": dossier.reference,
+        "code": dossier.code,
+        "procedureCode": dossier.procedure_code,
+        "procedureName": procedure.name,
+        "procedureNameEn": procedure.name_en,
+        "variantKey": dossier.variant_key,
+        "status": status,
+        "statusCode": STATUS_CODES[status],
+        "channel": dossier.channel,
+        "returnMethod": dossier.return_method,
+        "fields": dossier.form_data,
+        "documents": by_slot,
+        "submittedAt": dossier.submitted_at.isoformat(),
+        "receivedAt": dossier.received_at.isoformat() if dossier.received_at else None,
+        "dueAt": dossier.due_at.isoformat() if dossier.due_at else None,
+        "finishedAt": dossier.finished_at.isoformat() if dossier.finished_at else None,
+        "isOverdue": dossier.is_overdue,
+        "allowedActions": allowed_actions(status, "citizen"),
+        "timeline": [
+            {"action": e.action, "status": e.status_to, "at": e.at.isoformat(), "note": e.note}
+            for e in events
+        ],
+        "updatedAt": dossier.updated_at.isoformat(),
+    }
+
+
+async def dossier_change(db: AsyncSession, dossier: Dossier) -> changelog.PendingChange:
+    """The change that brings the dossier's owner the dossier as it now stands."""
+    await db.flush()
+    procedure = (
+        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
+    ).scalar_one()
+    data = dossier_data(
+        dossier, procedure, await _events(db, dossier.id), await _documents(db, dossier.id)
+    )
+    return changelog.PendingChange(
+        changelog.account_scope(dossier.owner_account_id),
+        "dossier",
+        dossier.id,
+        "put",
+        data,
+        dossier.version,
+    )
+
+
+async def snapshot(db: AsyncSession, account_id: str) -> list[changelog.PendingChange]:
+    """Every dossier the account owns, as changes, for a client starting from no cursor."""
+    query = (
+        select(Dossier).where(Dossier.owner_account_id == account_id).order_by(Dossier.created_at)
+    )
+    return [await dossier_change(db, d) for d in (await db.execute(query)).scalars()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving a dossier: the state machine decides, an event records it
+
+
+def take_action(
+    db: AsyncSession,
+    dossier: Dossier | None,
+    action: Action,
+    actor: Actor,
+    principal: Principal,
+    now: dt.datetime,
+    *,
+    dossier_id: str,
+    note: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Status:
+    """Move `dossier` (None: a new one) by `action`, recording the event that explains it.
+    Raises TransitionForbidden when the state machine says no."""
+    before: Status | None = dossier.status if dossier else None  # type: ignore[assignment]
+    after = transition(before, action, actor)
+    db.add(
+        DossierEvent(
+            dossier_id=dossier_id,
+            action=action,
+            status_from=before,
+            status_to=after,
+            actor_account_id=principal.account_id,
+            actor_role=actor,
+            at=now,
+            note=note,
+            detail=detail or {},
+        )
+    )
+    if dossier is not None:
+        dossier.status = after
+        dossier.version += 1
+        dossier.updated_at = now
+    return after
+
+
+# ---------------------------------------------------------------------------------------------
+# dossier.submit
+
+
+async def _current_variant(
+    db: AsyncSession, procedure: Procedure, key: str | None
+) -> ProcedureVariant | None:
+    if key is not None:
+        return await find_current_variant_row(db, procedure.id, key)
+    query = (
+        select(ProcedureVariant)
+        .where(
+            ProcedureVariant.procedure_id == procedure.id, ProcedureVariant.effective_to.is_(None)
+        )
+        .order_by(ProcedureVariant.key)
+        .limit(1)
+    )
+    return (await db.execute(query)).scalar_one_or_none()
+
+
+async def _commune_codes(db: AsyncSession) -> set[str]:
+    query = select(AdministrativeUnit.code).where(
+        AdministrativeUnit.level == "commune", AdministrativeUnit.effective_to.is_(None)
+    )
+    return set((await db.execute(query)).scalars())
+
+
+async def _document_errors(
+    db: AsyncSession, schema: FormSchema, documents: dict[str, list[str]], account_id: str
+) -> tuple[list[FieldError], list[Attachment]]:
+    """Each slot filled as the variant requires, with files this account owns, that have
+    arrived, and that no other dossier uses."""
+    errors: list[FieldError] = []
+    slots = {slot.key: slot for slot in schema.documents}
+    errors += [
+        FieldError(f"documents.{key}", "unknown_slot") for key in documents if key not in slots
+    ]
+    named = [attachment_id for ids in documents.values() for attachment_id in ids]
+    found: dict[str, Attachment] = {}
+    if named:
+        query = select(Attachment).where(
+            Attachment.id.in_(named), Attachment.account_id == account_id
+        )
+        found = {a.id: a for a in (await db.execute(query)).scalars()}
+    seen: set[str] = set()
+    for key, slot in slots.items():
+        ids = documents.get(key, [])
+        field = f"documents.{key}"
+        if not ids:
+            if slot.required:
+                errors.append(FieldError(field, "required"))
+            continue
+        if len(ids) > slot.max_files:
+            errors.append(FieldError(field, "too_many_files", {"max": slot.max_files}))
+        for attachment_id in ids:
+            attachment = found.get(attachment_id)
+            if attachment_id in seen:
+                errors.append(FieldError(field, "file_repeated"))
+            elif attachment is None:
+                errors.append(FieldError(field, "file_not_found"))
+            elif attachment.status != "available":
+                errors.append(FieldError(field, "file_not_available"))
+            elif attachment.dossier_id is not None:
+                errors.append(FieldError(field, "file_in_use"))
+            seen.add(attachment_id)
+    return errors, [found[i] for i in named if i in found]
+
+
+@mutation("dossier.submit")
+async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) -> dict[str, Any]:
+    """Create the dossier (status submitted) from a valid application, with its documents,
+    its first event and an acknowledgement in the citizen's inbox."""
+    principal = ctx.principal
+    if principal.kind != "citizen":
+        raise MutationRejected("citizens_only")
+    if len(msgspec.json.encode(args.fields)) > MAX_FIELDS_BYTES:
+        raise MutationRejected("too_large", limit=MAX_FIELDS_BYTES)
+    if await db.get(Dossier, args.dossier_id) is not None:
+        raise MutationRejected("already_exists")
+    procedure = await find_procedure_row(db, args.procedure_code)
+    if procedure is None:
+        raise MutationRejected("unknown_procedure", procedureCode=args.procedure_code)
+    variant = await _current_variant(db, procedure, args.variant_key)
+    if variant is None:
+        raise MutationRejected("unknown_variant", variantKey=args.variant_key)
+    schema = msgspec.convert(variant.form, FormSchema)
+    today = ctx.now.astimezone(ZoneInfo(ctx.settings.timezone)).date()
+    errors = validate_form(schema, args.fields, today=today, communes=await _commune_codes(db))
+    document_errors, attachments = await _document_errors(
+        db, schema, args.documents, principal.account_id
+    )
+    errors += document_errors
+    if errors:
+        raise MutationRejected("invalid_form", errors=[msgspec.to_builtins(e) for e in errors])
+
+    try:
+        status = take_action(
+            db, None, "submit", "citizen", principal, ctx.now, dossier_id=args.dossier_id
+        )
+    except TransitionForbidden as refused:  # pragma: no cover - submitting a new one is allowed
+        raise MutationRejected("not_allowed") from refused
+    reference = dossier_reference(args.dossier_id)
+    dossier = Dossier(
+        id=args.dossier_id,
+        code=None,
+        reference=reference,
+        procedure_code=procedure.code,
+        variant_id=variant.id,
+        variant_key=variant.key,
+        applicant_account_id=principal.account_id,
+        owner_account_id=principal.account_id,
+        channel="online",
+        return_method=args.return_method,
+        form_data=dict(args.fields),
+        status=status,
+        agency_id=None,
+        current_step=None,
+        is_overdue=False,
+        submitted_at=ctx.now,
+        received_at=None,
+        due_at=None,
+        finished_at=None,
+        version=1,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    db.add(dossier)
+    await db.flush()  # the dossier exists before its documents and events point at it
+    changes: list[changelog.PendingChange] = []
+    slot_of = {i: key for key, ids in args.documents.items() for i in ids}
+    for attachment in attachments:
+        attachment.dossier_id = dossier.id
+        attachment.slot_key = slot_of[attachment.id]
+        attachment.version += 1
+        changes.append(
+            changelog.PendingChange(
+                changelog.account_scope(principal.account_id),
+                "attachment",
+                attachment.id,
+                "put",
+                attachment_data(attachment),
+                attachment.version,
+            )
+        )
+    if args.draft_id is not None:
+        draft = await find_own_draft(db, args.draft_id, principal.account_id)
+        if draft is not None:  # the application is made: its draft is done with
+            await db.delete(draft)
+            changes.append(
+                changelog.PendingChange(
+                    changelog.account_scope(principal.account_id),
+                    "draft",
+                    draft.id,
+                    "remove",
+                    None,
+                    draft.version + 1,
+                )
+            )
+    changes.append(
+        await notify(
+            db,
+            principal.account_id,
+            "dossier.submitted",
+            _notice_params(dossier, procedure, ctx),
+            ctx.now,
+            dossier_id=dossier.id,
+        )
+    )
+    changes.append(await dossier_change(db, dossier))
+    await changelog.append(db, changes, ctx.now)
+    result: dict[str, Any] = msgspec.to_builtins(
+        DossierSubmitResult(dossier_id=dossier.id, reference=reference, status=status)
+    )
+    return result
+
+
+def _notice_params(dossier: Dossier, procedure: Procedure, ctx: MutationContext) -> dict[str, str]:
+    return {
+        "reference": dossier.code or dossier.reference,
+        "procedure": procedure.name,
+        "procedure_en": procedure.name_en or procedure.name,
+        "time": _local_time(ctx.now, ctx.settings.timezone),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# dossier.withdraw
+
+
+async def find_own_dossier(db: AsyncSession, dossier_id: str, account_id: str) -> Dossier | None:
+    """The dossier, if this account owns it: another account's dossier does not exist for it."""
+    query = select(Dossier).where(Dossier.id == dossier_id, Dossier.owner_account_id == account_id)
+    return (await db.execute(query)).scalar_one_or_none()
+
+
+@mutation("dossier.withdraw")
+async def withdraw(db: AsyncSession, ctx: MutationContext, args: DossierWithdraw) -> None:
+    """Withdraw a dossier the desk has not received yet (status withdrawn, code 7)."""
+    dossier = await find_own_dossier(db, args.dossier_id, ctx.principal.account_id)
+    if dossier is None:
+        raise MutationRejected("not_found")
+    try:
+        take_action(
+            db,
+            dossier,
+            "withdraw",
+            "citizen",
+            ctx.principal,
+            ctx.now,
+            dossier_id=dossier.id,
+            note=args.reason,
+        )
+    except TransitionForbidden as refused:
+        raise MutationRejected("not_withdrawable", status=dossier.status) from refused
+    dossier.finished_at = ctx.now
+    procedure = (
+        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
+    ).scalar_one()
+    notice = await notify(
+        db,
+        dossier.owner_account_id,
+        "dossier.withdrawn",
+        _notice_params(dossier, procedure, ctx),
+        ctx.now,
+        dossier_id=dossier.id,
+    )
+    await changelog.append(db, [notice, await dossier_change(db, dossier)], ctx.now)

@@ -1,0 +1,87 @@
+"""Dossiers (hồ sơ), their append-only history, and the citizen's in-app inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.models.base import Base, JSONValue, UTCDateTime
+
+Channel = Literal["online", "counter", "post"]
+ReturnMethod = Literal["counter", "post", "online"]
+
+
+class Dossier(Base):
+    """An application for a procedure, from submission to the returned result.
+
+    The id is chosen by the phone (UUIDv7), so a submission made offline keeps its identity;
+    `code` is assigned by the desk on reception. `status` is only ever set through the state
+    machine (`backend.features.dossiers.states`) together with a `DossierEvent`.
+    """
+
+    __tablename__ = "dossier"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    reference: Mapped[str] = mapped_column(String(9))
+    procedure_code: Mapped[str] = mapped_column(String(32), index=True)
+    # The exact version of the variant the application was made under.
+    variant_id: Mapped[int] = mapped_column(ForeignKey("procedure_variant.id"))
+    variant_key: Mapped[str] = mapped_column(String(64))
+    applicant_account_id: Mapped[str] = mapped_column(ForeignKey("account.id"))
+    owner_account_id: Mapped[str] = mapped_column(ForeignKey("account.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(String(16))
+    return_method: Mapped[ReturnMethod] = mapped_column(String(16))
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    current_step: Mapped[str | None] = mapped_column(String(64))
+    is_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DossierEvent(Base):
+    """One action on a dossier (append-only): who did what, when, and the status it left.
+    The dossier's status is always the `status_to` of its latest event."""
+
+    __tablename__ = "dossier_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    status_from: Mapped[str | None] = mapped_column(String(24))
+    status_to: Mapped[str] = mapped_column(String(24))
+    actor_account_id: Mapped[str | None] = mapped_column(ForeignKey("account.id"))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+
+
+class Notification(Base):
+    """A message to a citizen: kept in the synced in-app inbox (readable offline); the sending
+    channels (Web Push, Zalo, SMS) deliver it from here. The text is rendered from a versioned
+    template in both languages when the notification is made."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("account.id"), index=True)
+    dossier_id: Mapped[str | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    template: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    params: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    # {"vi": {"title": ..., "body": ...}, "en": {...}}
+    content: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
