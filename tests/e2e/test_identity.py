@@ -61,6 +61,16 @@ def header(page: Page) -> Locator:
     return page.get_by_role("banner")
 
 
+def open_in_app(page: Page, path: str) -> None:
+    """Move to `path` inside the running app, as a link does (no page load, so offline too),
+    for pages the navigation does not list."""
+    page.evaluate(
+        "path => { history.pushState(null, '', path);"
+        " dispatchEvent(new PopStateEvent('popstate')); }",
+        path,
+    )
+
+
 def sign_up(page: Page, name: str, phone: str) -> None:
     page.goto("/sign-up")
     page.get_by_label("Họ và tên").fill(name)

@@ -13,7 +13,12 @@ from PIL import Image
 from playwright.sync_api import FilePayload, Page, expect
 
 from tests.e2e.conftest import VirtualAuthenticator
-from tests.e2e.test_identity import BIRTH_REGISTRATION_CODE, header, new_phone, sign_up
+from tests.e2e.test_identity import (
+    BIRTH_REGISTRATION_CODE,
+    new_phone,
+    open_in_app,
+    sign_up,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +82,7 @@ def attach_photo(page: Page, jpeg: bytes, name: str = "giay-chung-sinh.jpg") -> 
     page.get_by_label("Ghi chú").fill("Ảnh giấy chứng sinh")
     page.get_by_role("button", name="Lưu bản nháp").click()
     expect(page.get_by_role("status").filter(has_text="Đã lưu bản nháp trên máy.")).to_be_visible()
-    header(page).get_by_role("link", name="Bản nháp", exact=True).click()
+    open_in_app(page, "/drafts")
     draft = page.get_by_role("list", name="Bản nháp").get_by_role("listitem").first
     photo: FilePayload = {"name": name, "mimeType": "image/jpeg", "buffer": jpeg}
     with page.expect_file_chooser() as chooser:

@@ -11,7 +11,13 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, FilePayload, Locator, Page, expect
 
 from tests.e2e.conftest import VirtualAuthenticator
-from tests.e2e.test_identity import BIRTH_REGISTRATION_CODE, header, new_phone, sign_up
+from tests.e2e.test_identity import (
+    BIRTH_REGISTRATION_CODE,
+    header,
+    new_phone,
+    open_in_app,
+    sign_up,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +93,7 @@ def test_drafts_and_a_photo_saved_offline_survive_a_reload_and_sync_when_online(
     save_draft(page, "Nháp thứ hai")
     expect(sync_status(page, "2 thay đổi đang chờ")).to_be_visible()
 
-    header(page).get_by_role("link", name="Bản nháp", exact=True).click()
+    open_in_app(page, "/drafts")
     drafts = (
         page.get_by_role("list", name="Bản nháp")
         .get_by_role("listitem")

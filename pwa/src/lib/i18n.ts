@@ -102,6 +102,8 @@ const vi = {
   synced: 'Đã đồng bộ',
   syncNeedsUpdate: 'Cần cập nhật ứng dụng để đồng bộ',
   navDrafts: 'Bản nháp',
+  navDossiers: 'Hồ sơ của tôi',
+  navInbox: 'Thông báo',
 };
 
 export type MessageKey = keyof typeof vi;
@@ -184,6 +186,8 @@ const en: Record<MessageKey, string> = {
   synced: 'Synced',
   syncNeedsUpdate: 'Update the app to sync',
   navDrafts: 'Drafts',
+  navDossiers: 'My applications',
+  navInbox: 'Notifications',
 };
 
 const messages: Record<Language, Record<MessageKey, string>> = { vi, en };

@@ -21,7 +21,7 @@ export function SyncIndicator() {
   // A live region of its own, so a change of count is announced.
   return (
     <p class="sync-indicator" role="status" aria-live="polite">
-      <a href="/drafts">{label()}</a>
+      <a href="/outbox">{label()}</a>
     </p>
   );
 }

@@ -8,6 +8,7 @@
 import { accountDb, type AccountDb, type SubmissionRow } from '../db/account-db';
 import { currentIdentity } from '../features/identity/identity';
 import { uuidv7 } from '../lib/uuid';
+export { dossierReference } from '../lib/reference';
 import { enqueue, onSynced, persistStorage, requestSync } from './engine';
 
 export interface SubmissionInput {
@@ -32,16 +33,6 @@ export interface FieldRefusal {
 export interface SubmissionRefusal {
   reason: string;
   errors: FieldRefusal[];
-}
-
-/**
- * The short reference a citizen sees until the desk gives the dossier its code: the last eight
- * hex digits of the dossier id (random in a UUIDv7), in two groups. Same rule as the server's
- * `dossier_reference`.
- */
-export function dossierReference(dossierId: string): string {
-  const tail = dossierId.replaceAll('-', '').slice(-8).toUpperCase();
-  return `${tail.slice(0, 4)}-${tail.slice(4)}`;
 }
 
 function signedInAccount(): string {

@@ -1,0 +1,188 @@
+import { useState } from 'preact/hooks';
+import type { BlobRow } from '../../db/account-db';
+import { useLiveQuery } from '../../db/useLiveQuery';
+import { formatDateTime } from '../../lib/format';
+import { isOnline } from '../../lib/online';
+import { dossierReference } from '../../lib/reference';
+import { discardSubmission, withdrawDossier } from '../../sync/submissions';
+import { uploadProgress } from '../../sync/uploads';
+import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { currentIdentity } from '../identity/identity';
+import { procedureName, readDeviceView, type DeviceView } from './device-records';
+import { buildMyDossiers } from './dossier-list';
+import { actionLabel, statusLabel, tm } from './messages';
+import { StateLabel } from './StateLabel';
+
+interface TimelineEntry {
+  action: string;
+  status: string;
+  at: string;
+  note?: string | null;
+}
+
+/** One application: its state, its timeline and documents; withdraw while it may be. */
+export function DossierPage({ id }: { id: string }) {
+  const accountId = currentIdentity.value?.id;
+  if (!accountId) {
+    return (
+      <>
+        <h1 tabIndex={-1}>{tm('myDossiersTitle')}</h1>
+        <p>{tm('signInFirst')}</p>
+      </>
+    );
+  }
+  return <Dossier accountId={accountId} id={id} />;
+}
+
+function Dossier({ accountId, id }: { accountId: string; id: string }) {
+  const view = useLiveQuery(() => readDeviceView(accountId), [accountId]);
+  const loaded = view.isLoaded ? view.value : undefined;
+  const all = loaded ? buildMyDossiers(loaded) : undefined;
+  const item = all && [...all.submitted, ...all.waiting].find((entry) => entry.id === id);
+  const title = item && loaded ? procedureName(loaded, item.procedureCode) : tm('myDossiersTitle');
+  useDocumentTitle(title);
+  if (!loaded) return null;
+  if (!item) {
+    return (
+      <>
+        <h1 tabIndex={-1}>{tm('myDossiersTitle')}</h1>
+        <p>{tm('dossierNotFound')}</p>
+      </>
+    );
+  }
+  const row = loaded.dossiers.find((entry) => entry.id === id);
+  const data = row?.data ?? undefined;
+  const submission = loaded.submissions.find((entry) => entry.id === id);
+  const documents = (data?.['documents'] ?? submission?.documents ?? {}) as Record<string, string[]>;
+  const timeline = (data?.['timeline'] ?? []) as TimelineEntry[];
+  const allowed = (data?.['allowedActions'] ?? []) as string[];
+  const isPending = row?.pendingMutationId !== undefined;
+  return (
+    <>
+      <p>
+        <a href="/dossiers">← {tm('myDossiersTitle')}</a>
+      </p>
+      <h1 tabIndex={-1}>{title}</h1>
+      <p class="dossier-state">
+        <StateLabel state={item.state} />
+      </p>
+      <p>
+        {item.code
+          ? tm('code', { code: item.code })
+          : tm('reference', { reference: item.reference ?? dossierReference(id) })}
+      </p>
+      {submission && !data && <p class="muted">{tm('waitingNote')}</p>}
+      {(item.state.kind === 'refused' || item.state.kind === 'blocked') && submission && (
+        <div class="notice" role="alert">
+          <p>
+            <a class="button" href={item.href}>
+              {tm('fixAndResend')}
+            </a>{' '}
+            <button type="button" onClick={() => void discardSubmission(id)}>
+              {tm('discard')}
+            </button>
+          </p>
+        </div>
+      )}
+      {timeline.length > 0 && (
+        <section aria-labelledby="timeline-heading">
+          <h2 id="timeline-heading">{tm('timeline')}</h2>
+          <ol class="timeline" aria-labelledby="timeline-heading">
+            {timeline.map((entry, index) => (
+              <li key={index}>
+                <strong>{actionLabel(entry.action)}</strong> — {statusLabel(entry.status)}
+                <br />
+                <time dateTime={entry.at}>{formatDateTime(new Date(entry.at))}</time>
+                {entry.note ? <p>{entry.note}</p> : null}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      <Documents documents={documents} view={loaded} />
+      {allowed.includes('withdraw') && !isPending && <Withdraw dossierId={id} />}
+      {isPending && data?.['status'] === 'withdrawn' && (
+        <p role="status">{isOnline.value ? tm('localSending') : tm('withdrawQueued')}</p>
+      )}
+    </>
+  );
+}
+
+function fileState(blob: BlobRow | undefined, server: Record<string, unknown> | undefined): string {
+  const progress = blob && uploadProgress.value.get(blob.id);
+  if (progress !== undefined && progress !== null) {
+    return tm('fileUploading', { percent: Math.round(progress * 100) });
+  }
+  if (server?.['status'] === 'available' || blob?.upload === 'done') return tm('fileDone');
+  if (server?.['status'] === 'rejected' || blob?.upload === 'refused') return tm('fileRefused');
+  if (blob?.upload === 'failed') return tm('fileFailed');
+  return tm('fileWaiting');
+}
+
+function Documents({ documents, view }: { documents: Record<string, string[]>; view: DeviceView }) {
+  const ids = Object.values(documents).flat();
+  if (ids.length === 0) return null;
+  return (
+    <section aria-labelledby="documents-heading">
+      <h2 id="documents-heading">{tm('documents')}</h2>
+      <ul class="document-files" aria-labelledby="documents-heading">
+        {ids.map((attachmentId) => {
+          const blob = view.blobs.find((entry) => entry.id === attachmentId);
+          const progress = uploadProgress.value.get(attachmentId);
+          const name = blob?.fileName ?? attachmentId.slice(-8);
+          return (
+            <li key={attachmentId}>
+              {tm('fileProgress', {
+                name,
+                state: fileState(blob, view.attachments.get(attachmentId)),
+              })}
+              {progress !== undefined && (
+                <progress max={1} value={progress} aria-label={name} />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function Withdraw({ dossierId }: { dossierId: string }) {
+  const [isConfirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
+  if (!isConfirming) {
+    return (
+      <p>
+        <button type="button" class="secondary" onClick={() => setConfirming(true)}>
+          {tm('withdraw')}
+        </button>
+      </p>
+    );
+  }
+  return (
+    <form
+      class="withdraw"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void withdrawDossier(dossierId, reason.trim() || undefined).then(() =>
+          setConfirming(false),
+        );
+      }}
+    >
+      <p>{tm('withdrawConfirm')}</p>
+      <div class="field">
+        <label for="withdraw-reason">{tm('withdrawReason')}</label>
+        <textarea
+          id="withdraw-reason"
+          maxLength={1000}
+          value={reason}
+          onInput={(event) => setReason(event.currentTarget.value)}
+        />
+      </div>
+      <button type="submit">{tm('withdrawYes')}</button>{' '}
+      <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+        {tm('cancel')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,117 @@
+// "Hồ sơ của tôi" as one list built from what the device holds: local drafts, submissions
+// still on the device, and the server's dossiers. Pure, so the rules are tested without a
+// browser.
+import type { EntityRow, OutboxItem, SubmissionRow } from '../../db/account-db';
+import { dossierReference } from '../../lib/reference';
+
+export type LocalState =
+  | { kind: 'draft' }
+  | { kind: 'waiting_files'; done: number; total: number }
+  | { kind: 'queued' }
+  | { kind: 'sending' }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'blocked'; reason: string }
+  | { kind: 'server'; status: string };
+
+export interface ListItem {
+  id: string;
+  procedureCode: string;
+  /** The desk's dossier code, once received. */
+  code?: string;
+  /** The short local reference, until then. */
+  reference?: string;
+  state: LocalState;
+  /** When it last changed (ISO 8601), for ordering. */
+  at: string;
+  href: string;
+  /** The draft to reopen, for drafts and refused submissions. */
+  draftId?: string;
+}
+
+export interface MyDossiers {
+  drafts: ListItem[];
+  waiting: ListItem[];
+  submitted: ListItem[];
+}
+
+export interface DeviceRecords {
+  drafts: EntityRow[];
+  dossiers: EntityRow[];
+  submissions: SubmissionRow[];
+  outbox: OutboxItem[];
+  /** Attachment ids whose upload has finished (or the server has), for progress. */
+  arrived: ReadonlySet<string>;
+}
+
+const newestFirst = (a: ListItem, b: ListItem) => b.at.localeCompare(a.at);
+
+function applyHref(procedureCode: string, draftId: string): string {
+  return `/procedures/${encodeURIComponent(procedureCode)}/apply?draft=${encodeURIComponent(draftId)}`;
+}
+
+function submissionState(row: SubmissionRow, records: DeviceRecords): LocalState {
+  if (row.state === 'blocked') return { kind: 'blocked', reason: row.reason ?? 'file_refused' };
+  if (row.state === 'waiting_files') {
+    const ids = Object.values(row.documents).flat();
+    const done = ids.filter((id) => records.arrived.has(id)).length;
+    return { kind: 'waiting_files', done, total: ids.length };
+  }
+  const item = records.outbox.find((entry) => entry.mutationId === row.mutationId);
+  if (item?.state === 'rejected') return { kind: 'refused', reason: item.reason ?? 'rejected' };
+  if (item?.state === 'sending') return { kind: 'sending' };
+  return { kind: 'queued' };
+}
+
+export function buildMyDossiers(records: DeviceRecords): MyDossiers {
+  const onServer = new Set(records.dossiers.filter((row) => row.data).map((row) => row.id));
+  const submitted: ListItem[] = records.dossiers.flatMap((row) => {
+    const data = row.data;
+    if (!data) return [];
+    const code = typeof data['code'] === 'string' ? data['code'] : undefined;
+    return [
+      {
+        id: row.id,
+        procedureCode: String(data['procedureCode'] ?? ''),
+        ...(code ? { code } : { reference: String(data['reference'] ?? dossierReference(row.id)) }),
+        state: { kind: 'server', status: String(data['status'] ?? 'submitted') },
+        at: String(data['updatedAt'] ?? data['submittedAt'] ?? ''),
+        href: `/dossiers/${row.id}`,
+      },
+    ];
+  });
+  const pendingDrafts = new Set<string>();
+  const waiting: ListItem[] = records.submissions
+    .filter((row) => !onServer.has(row.id))
+    .map((row) => {
+      pendingDrafts.add(row.draftId);
+      const state = submissionState(row, records);
+      const canFix = state.kind === 'refused' || state.kind === 'blocked';
+      return {
+        id: row.id,
+        procedureCode: row.procedureCode,
+        reference: dossierReference(row.id),
+        state,
+        at: row.createdAt,
+        href: canFix ? applyHref(row.procedureCode, row.draftId) : `/dossiers/${row.id}`,
+        draftId: row.draftId,
+      };
+    });
+  const drafts: ListItem[] = records.drafts
+    .filter((row) => row.data && !pendingDrafts.has(row.id))
+    .map((row) => {
+      const procedureCode = String(row.data?.['procedureCode'] ?? '');
+      return {
+        id: row.id,
+        procedureCode,
+        state: { kind: 'draft' },
+        at: String(row.data?.['updatedAt'] ?? ''),
+        href: applyHref(procedureCode, row.id),
+        draftId: row.id,
+      };
+    });
+  return {
+    drafts: drafts.sort(newestFirst),
+    waiting: waiting.sort(newestFirst),
+    submitted: submitted.sort(newestFirst),
+  };
+}
