@@ -4,15 +4,18 @@ Use cases append their changes as the last act of their transaction. The counter
 updated then (`UPDATE ... RETURNING`), so on PostgreSQL it stays locked until commit: a later
 transaction cannot take a seq before an earlier one commits, and seq order is commit order. On
 SQLite the single writer gives the same. A reader therefore never sees seq n+1 without n.
+Every push mutation appends, so this is written in Core, and on PostgreSQL the counter update
+and the log insert are one statement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal
@@ -20,6 +23,17 @@ from backend.models import ChangeLogEntry, SyncCounter, SyncEpoch
 
 CHANGE_SEQ = "change_seq"
 OLDEST_SEQ = "oldest_seq"
+
+_COUNTERS: Table = SyncCounter.__table__  # type: ignore[assignment]
+_LOG: Table = ChangeLogEntry.__table__  # type: ignore[assignment]
+_COLUMNS = ("scope", "entity", "entity_id", "op", "data", "version", "created_at")
+_TAKE_SEQS = (
+    update(_COUNTERS)
+    .where(_COUNTERS.c.name == CHANGE_SEQ)
+    .values(value=_COUNTERS.c.value + bindparam("count"))
+    .returning(_COUNTERS.c.value)
+)
+_LOG_CHANGES = insert(_LOG)
 
 
 @dataclass(frozen=True)
@@ -58,29 +72,55 @@ async def append(db: AsyncSession, changes: list[PendingChange], now: dt.datetim
     """Give `changes` the next seqs and log them. Call last in the transaction."""
     if not changes:
         return
-    last = (
-        await db.execute(
-            update(SyncCounter)
-            .where(SyncCounter.name == CHANGE_SEQ)
-            .values(value=SyncCounter.value + len(changes))
-            .returning(SyncCounter.value)
-        )
-    ).scalar_one()
-    first = last - len(changes) + 1
-    db.add_all(
-        ChangeLogEntry(
-            seq=first + index,
-            scope=change.scope,
-            entity=change.entity,
-            entity_id=change.entity_id,
-            op=change.op,
-            data=change.data,
-            version=change.version,
-            created_at=now,
-        )
-        for index, change in enumerate(changes)
+    if db.new or db.dirty or db.deleted:
+        await db.flush()  # the use case's own writes first: taking the seqs stays the last act
+    rows = [
+        {
+            "scope": change.scope,
+            "entity": change.entity,
+            "entity_id": change.entity_id,
+            "op": change.op,
+            "data": change.data,
+            "version": change.version,
+            "created_at": now,
+        }
+        for change in changes
+    ]
+    if db.get_bind().dialect.name == "postgresql":
+        params = {
+            f"{key}_{index}": value for index, row in enumerate(rows) for key, value in row.items()
+        }
+        await db.execute(_take_seqs_and_log(len(rows)), params)
+        return
+    last = (await db.execute(_TAKE_SEQS, {"count": len(rows)})).scalar_one()
+    for index, row in enumerate(rows):
+        row["seq"] = last - len(rows) + 1 + index
+    await db.execute(_LOG_CHANGES, rows if len(rows) > 1 else rows[0])
+
+
+@functools.cache
+def _take_seqs_and_log(count: int) -> Insert:
+    """PostgreSQL: `WITH taken AS (UPDATE sync_counter ... RETURNING value) INSERT INTO
+    change_log SELECT ... FROM taken` for `count` changes, one round trip instead of two."""
+    taken = (
+        update(_COUNTERS)
+        .where(_COUNTERS.c.name == CHANGE_SEQ)
+        .values(value=_COUNTERS.c.value + count)
+        .returning(_COUNTERS.c.value.label("last"))
+        .cte("taken")
     )
-    await db.flush()
+    rows = [
+        select(
+            taken.c.last - (count - 1 - index),
+            *(bindparam(f"{key}_{index}", type_=_LOG.c[key].type) for key in _COLUMNS),
+        )
+        for index in range(count)
+    ]
+    return (
+        insert(_LOG)
+        .from_select(["seq", *_COLUMNS], union_all(*rows) if count > 1 else rows[0])
+        .add_cte(taken)
+    )
 
 
 async def changes_after(
