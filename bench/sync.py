@@ -28,6 +28,7 @@ from backend.config import Settings
 from backend.core.auth import Principal
 from backend.core.db import create_engine, is_sqlite, session_factory
 from backend.core.migrations import upgrade
+from backend.features.catalogue.index import CatalogueIndex
 from backend.features.sync import changelog, service
 from backend.models import Account, SyncClient
 from bench.catalogue import throwaway_postgres
@@ -78,7 +79,9 @@ async def _prepare(url: str, var: Path) -> tuple[service.SyncContext, Any, str]:
             )
         )
     principal = Principal(account_id, "citizen", (), "bench")
-    ctx = service.SyncContext(settings_for(url, var), FixedClock(), principal)
+    # As in the app: the catalogue index is loaded (a running server keeps it) and consulted.
+    catalogue = await CatalogueIndex().fresh(sessions)
+    ctx = service.SyncContext(settings_for(url, var), FixedClock(), principal, catalogue)
     return ctx, engine, client_id
 
 

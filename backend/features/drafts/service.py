@@ -3,14 +3,20 @@
 A save carries the client's whole field snapshot and the version it edited; the server merges
 field by field against that version (`sync.rules.merge_fields`). Where both sides changed a
 field the server's value wins and the client is told (a conflict note it shows).
+
+A save runs for every draft.save a phone pushes, so it is written in SQLAlchemy Core: a new
+draft is one insert (its id is tried first when the client edited no earlier version), an
+edit reads the draft locked (`FOR UPDATE` on PostgreSQL) and updates it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.features.catalogue.repository import procedure_exists
@@ -22,6 +28,38 @@ from sync.rules import merge_fields
 
 MAX_FIELDS_BYTES = 64_000
 
+_DRAFTS: Table = Draft.__table__  # type: ignore[assignment]
+_REVISIONS: Table = DraftRevision.__table__  # type: ignore[assignment]
+# Built once: these run for every pushed save.
+_INSERT_IF_ABSENT = {
+    "postgresql": postgresql.insert(_DRAFTS).on_conflict_do_nothing(index_elements=["id"]),
+    "sqlite": sqlite.insert(_DRAFTS).on_conflict_do_nothing(index_elements=["id"]),
+}
+_READ_FOR_UPDATE = (
+    select(
+        _DRAFTS.c.account_id,
+        _DRAFTS.c.procedure_code,
+        _DRAFTS.c.variant_key,
+        _DRAFTS.c.fields,
+        _DRAFTS.c.version,
+    )
+    .where(_DRAFTS.c.id == bindparam("draft_id"))
+    .with_for_update()
+)
+_READ_REVISION = select(_REVISIONS.c.fields).where(
+    _REVISIONS.c.draft_id == bindparam("draft_id"), _REVISIONS.c.version == bindparam("base")
+)
+_UPDATE = (
+    update(_DRAFTS)
+    .where(_DRAFTS.c.id == bindparam("draft_id"))
+    .values(
+        fields=bindparam("new_fields"),
+        version=bindparam("new_version"),
+        updated_at=bindparam("now"),
+    )
+)
+_ADD_REVISION = insert(_REVISIONS)
+
 
 def _result(result: DraftSaveResult) -> dict[str, Any]:
     built: dict[str, Any] = msgspec.to_builtins(result)
@@ -29,13 +67,31 @@ def _result(result: DraftSaveResult) -> dict[str, Any]:
 
 
 def draft_data(draft: Draft) -> dict[str, Any]:
+    return _data(
+        draft.id,
+        draft.procedure_code,
+        draft.variant_key,
+        draft.fields,
+        draft.version,
+        draft.updated_at,
+    )
+
+
+def _data(
+    draft_id: str,
+    procedure_code: str,
+    variant_key: str | None,
+    fields: dict[str, Any],
+    version: int,
+    updated_at: dt.datetime,
+) -> dict[str, Any]:
     return {
-        "id": draft.id,
-        "procedureCode": draft.procedure_code,
-        "variantKey": draft.variant_key,
-        "fields": draft.fields,
-        "version": draft.version,
-        "updatedAt": draft.updated_at.isoformat(),
+        "id": draft_id,
+        "procedureCode": procedure_code,
+        "variantKey": variant_key,
+        "fields": fields,
+        "version": version,
+        "updatedAt": updated_at.isoformat(),
     }
 
 
@@ -46,8 +102,36 @@ async def find_own_draft(db: AsyncSession, draft_id: str, account_id: str) -> Dr
 
 
 async def _revision(db: AsyncSession, draft_id: str, version: int) -> dict[str, Any]:
-    revision = await db.get(DraftRevision, (draft_id, version))
-    return revision.fields if revision else {}
+    fields = (await db.execute(_READ_REVISION, {"draft_id": draft_id, "base": version})).scalar()
+    return fields or {}
+
+
+async def _procedure_exists(db: AsyncSession, ctx: MutationContext, code: str) -> bool:
+    if ctx.catalogue is not None and ctx.catalogue.find(code) is not None:
+        return True
+    return await procedure_exists(db, code)  # not in the index: maybe imported seconds ago
+
+
+async def _insert(db: AsyncSession, ctx: MutationContext, args: DraftSave) -> bool:
+    """Create the draft at version 1; False when its id is taken."""
+    inserted = await db.execute(
+        _INSERT_IF_ABSENT[db.get_bind().dialect.name],
+        {
+            "id": args.draft_id,
+            "account_id": ctx.principal.account_id,
+            "procedure_code": args.procedure_code,
+            "variant_key": args.variant_key,
+            "fields": args.fields,
+            "version": 1,
+            "created_at": ctx.now,
+            "updated_at": ctx.now,
+        },
+    )
+    return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def _find_for_update(db: AsyncSession, draft_id: str) -> Row[Any] | None:
+    return (await db.execute(_READ_FOR_UPDATE, {"draft_id": draft_id})).first()
 
 
 @mutation("draft.save")
@@ -55,50 +139,52 @@ async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) ->
     """Create or update a draft; field-level merge against `base_version`."""
     if len(msgspec.json.encode(args.fields)) > MAX_FIELDS_BYTES:
         raise MutationRejected("too_large", limit=MAX_FIELDS_BYTES)
-    if not await procedure_exists(db, args.procedure_code):
+    if not await _procedure_exists(db, ctx, args.procedure_code):
         raise MutationRejected("unknown_procedure", procedureCode=args.procedure_code)
     account_id = ctx.principal.account_id
-    draft = await db.get(Draft, args.draft_id)
-    if draft is not None and draft.account_id != account_id:
+    # A client that edited no earlier version most likely creates the draft: insert first.
+    current = None if args.base_version is None else await _find_for_update(db, args.draft_id)
+    if current is None:
+        if await _insert(db, ctx, args):
+            created = (args.draft_id, args.procedure_code, args.variant_key)
+            return await _saved(db, ctx, created, args.fields, 1, [])
+        # The id is taken: a creation sent again, or someone else's id.
+        current = await _find_for_update(db, args.draft_id)
+        if current is None:  # taken and deleted again meanwhile
+            raise MutationRejected("not_found")
+    if current.account_id != account_id:
         raise MutationRejected("not_found")  # someone else's id: it does not exist for you
-    conflicts: list[Any] = []
-    if draft is None:
-        draft = Draft(
-            id=args.draft_id,
-            account_id=account_id,
-            procedure_code=args.procedure_code,
-            variant_key=args.variant_key,
-            fields=dict(args.fields),
-            version=1,
-            created_at=ctx.now,
-            updated_at=ctx.now,
-        )
-        db.add(draft)
-    else:
-        base = await _revision(db, draft.id, args.base_version) if args.base_version else {}
-        merged, conflicts = merge_fields(base, draft.fields, args.fields)
-        if merged == draft.fields:
-            return _result(DraftSaveResult(version=draft.version, conflicts=conflicts))
-        draft.fields = merged
-        draft.version += 1
-        draft.updated_at = ctx.now
-    db.add(DraftRevision(draft_id=draft.id, version=draft.version, fields=draft.fields))
-    await db.flush()
-    await changelog.append(
-        db,
-        [
-            changelog.PendingChange(
-                changelog.account_scope(account_id),
-                "draft",
-                draft.id,
-                "put",
-                draft_data(draft),
-                draft.version,
-            )
-        ],
-        ctx.now,
+    base = await _revision(db, args.draft_id, args.base_version) if args.base_version else {}
+    merged, conflicts = merge_fields(base, current.fields, args.fields)
+    if merged == current.fields:
+        return _result(DraftSaveResult(version=current.version, conflicts=conflicts))
+    version = current.version + 1
+    await db.execute(
+        _UPDATE,
+        {"draft_id": args.draft_id, "new_fields": merged, "new_version": version, "now": ctx.now},
     )
-    return _result(DraftSaveResult(version=draft.version, conflicts=conflicts))
+    kept = (args.draft_id, current.procedure_code, current.variant_key)
+    return await _saved(db, ctx, kept, merged, version, conflicts)
+
+
+async def _saved(
+    db: AsyncSession,
+    ctx: MutationContext,
+    draft: tuple[str, str, str | None],
+    fields: dict[str, Any],
+    version: int,
+    conflicts: list[Any],
+) -> dict[str, Any]:
+    """Keep the saved version as a revision and log the change; the mutation's result.
+    `draft` is (id, procedure code, variant key)."""
+    draft_id, procedure_code, variant_key = draft
+    await db.execute(_ADD_REVISION, {"draft_id": draft_id, "version": version, "fields": fields})
+    data = _data(draft_id, procedure_code, variant_key, fields, version, ctx.now)
+    change = changelog.PendingChange(
+        changelog.account_scope(ctx.principal.account_id), "draft", draft_id, "put", data, version
+    )
+    await changelog.append(db, [change], ctx.now)
+    return _result(DraftSaveResult(version=version, conflicts=conflicts))
 
 
 @mutation("draft.delete")

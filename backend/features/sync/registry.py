@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,14 +15,23 @@ from backend.core.auth import Principal
 from backend.core.errors import DomainError
 
 
+class Catalogue(Protocol):
+    """The in-process catalogue index (features/catalogue/index.py), as mutations read it."""
+
+    def find(self, code: str) -> object | None: ...
+
+
 @dataclass(frozen=True)
 class MutationContext:
-    """Who pushed the mutation, from which installation, and when the server applied it."""
+    """Who pushed the mutation, from which installation, and when the server applied it.
+    `catalogue`, when given, answers "does this procedure exist" without a query; it may lag
+    an import by a few seconds, so a code it does not know is looked up in the database."""
 
     settings: Settings
     principal: Principal
     client_id: str
     now: dt.datetime
+    catalogue: Catalogue | None = None
 
 
 class MutationRejected(DomainError):

@@ -20,7 +20,10 @@ AnyRequest = Request[Any, Any, Any]
 def sync_context(request: AnyRequest) -> service.SyncContext:
     principal: Principal = request.state.principal
     return service.SyncContext(
-        settings=request.app.state.settings, clock=request.app.state.clock, principal=principal
+        settings=request.app.state.settings,
+        clock=request.app.state.clock,
+        principal=principal,
+        catalogue=request.app.state.catalogue_index,
     )
 
 

@@ -13,7 +13,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -21,6 +21,7 @@ from backend.config import Settings
 from backend.core.auth import Principal
 from backend.core.clock import Clock
 from backend.core.errors import DomainError, Forbidden, TransientFailure
+from backend.features.catalogue.index import CatalogueIndex
 from backend.features.sync import changelog, snapshots  # snapshots: every feature's mutations
 from backend.features.sync.registry import HANDLERS, MutationContext, MutationRejected
 from backend.models import SyncClient, SyncMutation
@@ -41,6 +42,26 @@ from sync.rules import classify
 
 MAX_PULL = 1000
 
+_CLIENTS: Table = SyncClient.__table__  # type: ignore[assignment]
+_OUTCOMES: Table = SyncMutation.__table__  # type: ignore[assignment]
+# The push path in Core, built once: it runs for every mutation.
+_READ_CLIENT = select(_CLIENTS.c.account_id, _CLIENTS.c.last_mutation_id).where(
+    _CLIENTS.c.id == bindparam("client_id")
+)
+_CLAIM = (
+    update(_CLIENTS)
+    .where(
+        _CLIENTS.c.id == bindparam("client_id"),
+        _CLIENTS.c.last_mutation_id == bindparam("expected_last"),
+    )
+    .values(last_mutation_id=bindparam("mutation_id"), last_seen_at=bindparam("now"))
+)
+_RECORD = insert(_OUTCOMES)
+_READ_OUTCOME = select(_OUTCOMES.c.reason, _OUTCOMES.c.result).where(
+    _OUTCOMES.c.client_id == bindparam("client_id"),
+    _OUTCOMES.c.mutation_id == bindparam("mutation_id"),
+)
+
 
 class ClientOfAnotherAccount(Forbidden):
     problem_type = "sync-client-of-another-account"
@@ -55,6 +76,7 @@ class SyncContext:
     settings: Settings
     clock: Clock
     principal: Principal
+    catalogue: CatalogueIndex | None = None  # lets mutations check procedure codes unqueried
 
 
 def cursor_key(settings: Settings) -> bytes:
@@ -98,13 +120,15 @@ async def register_client(
 async def _last_applied(db: AsyncSession, client_id: str, principal: Principal) -> int:
     """The client's last applied mutation id, read in a transaction of its own."""
     async with db.begin():
-        last = (await _own_client(db, client_id, principal)).last_mutation_id
-    db.expunge_all()
-    return last
+        client = (await db.execute(_READ_CLIENT, {"client_id": client_id})).first()
+    if client is None or client.account_id != principal.account_id:
+        raise ClientOfAnotherAccount()
+    return int(client.last_mutation_id)
 
 
 async def _stored_result(db: AsyncSession, client_id: str, mutation_id: int) -> MutationResult:
-    stored = await db.get(SyncMutation, (client_id, mutation_id))
+    params = {"client_id": client_id, "mutation_id": mutation_id}
+    stored = (await db.execute(_READ_OUTCOME, params)).first()
     if stored is None:  # applied before results were kept: nothing to add
         return MutationResult(mutation_id=mutation_id, status="duplicate")
     return MutationResult(
@@ -120,28 +144,32 @@ async def _claim(
 ) -> bool:
     """Advance the client's last applied id, if nobody else did: the push's optimistic lock."""
     claimed = await db.execute(
-        update(SyncClient)
-        .where(SyncClient.id == client_id, SyncClient.last_mutation_id == expected_last)
-        .values(last_mutation_id=mutation_id, last_seen_at=now)
-        .execution_options(synchronize_session=False)
+        _CLAIM,
+        {
+            "client_id": client_id,
+            "expected_last": expected_last,
+            "mutation_id": mutation_id,
+            "now": now,
+        },
     )
     return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def _record(
+async def _record(
     db: AsyncSession, client_id: str, mutation: Any, name: str, result: MutationResult, now: Any
 ) -> None:
-    db.add(
-        SyncMutation(
-            client_id=client_id,
-            mutation_id=mutation.mutation_id,
-            name=name[:64],
-            status="rejected" if result.status == "rejected" else "applied",
-            reason=result.reason,
-            result=result.result or {},
-            client_time=getattr(mutation, "client_time", None),
-            applied_at=now,
-        )
+    await db.execute(
+        _RECORD,
+        {
+            "client_id": client_id,
+            "mutation_id": mutation.mutation_id,
+            "name": name[:64],
+            "status": "rejected" if result.status == "rejected" else "applied",
+            "reason": result.reason,
+            "result": result.result or {},
+            "client_time": getattr(mutation, "client_time", None),
+            "applied_at": now,
+        },
     )
 
 
@@ -151,6 +179,7 @@ async def _apply_one(
     client_id: str,
     mutation: Any,
     expected_last: int,
+    catalogue: CatalogueIndex | None,
 ) -> MutationResult | None:
     """Apply the next mutation: its use case, its outcome and the client's last applied id in
     one transaction. A refusal rolls that transaction back and records the refusal alone in
@@ -168,7 +197,7 @@ async def _apply_one(
                 mutation_id=mutation_id, status="rejected", reason=UNKNOWN_MUTATION
             )
         else:
-            mctx = MutationContext(ctx.settings, ctx.principal, client_id, now)
+            mctx = MutationContext(ctx.settings, ctx.principal, client_id, now, catalogue)
             try:
                 async with db.begin():
                     if not await _claim(db, client_id, mutation_id, expected_last, now):
@@ -177,7 +206,7 @@ async def _apply_one(
                     result = MutationResult(
                         mutation_id=mutation_id, status="applied", result=outcome
                     )
-                    _record(db, client_id, mutation, name, result, now)
+                    await _record(db, client_id, mutation, name, result, now)
                 return result
             except MutationRejected as rejected:
                 refusal = MutationResult(
@@ -193,7 +222,7 @@ async def _apply_one(
     async with db.begin():
         if not await _claim(db, client_id, mutation_id, expected_last, now):
             return None
-        _record(db, client_id, mutation, name, refusal, now)
+        await _record(db, client_id, mutation, name, refusal, now)
     return refusal
 
 
@@ -204,6 +233,7 @@ async def push(
     check_protocol(request.protocol_version)
     results: list[MutationResult] = []
     try:
+        catalogue = await ctx.catalogue.fresh(sessions) if ctx.catalogue is not None else None
         # One connection for the batch, one transaction per mutation on it: a session of the
         # factory alone would check a connection out of the pool (and ping it) per transaction.
         engine: AsyncEngine = sessions.kw["bind"]
@@ -218,7 +248,7 @@ async def push(
                     async with db.begin():
                         result = await _stored_result(db, request.client_id, mutation.mutation_id)
                 else:
-                    result = await _apply_one(db, ctx, request.client_id, mutation, last)
+                    result = await _apply_one(db, ctx, request.client_id, mutation, last, catalogue)
                 db.expunge_all()  # the next mutation reads fresh rows
                 if result is None:  # a concurrent push of this client moved on: ask again
                     last = await _last_applied(db, request.client_id, ctx.principal)
