@@ -17,6 +17,7 @@ const ProcedureListPage = lazy(() =>
   import('../features/catalogue/ProcedureListPage').then((m) => m.ProcedureListPage),
 );
 const DraftsPage = lazy(() => import('../features/drafts/DraftsPage').then((m) => m.DraftsPage));
+const ApplyPage = lazy(() => import('../features/apply/ApplyPage').then((m) => m.ApplyPage));
 const ProcedureDetailPage = lazy(() =>
   import('../features/catalogue/ProcedureDetailPage').then((m) => m.ProcedureDetailPage),
 );
@@ -87,6 +88,7 @@ export function App() {
         <Router onRouteChange={focusPageHeading}>
           <Route path="/" component={HomePage} />
           <Route path="/procedures" component={ProcedureListPage} />
+          <Route path="/procedures/:code/apply" component={ApplyPage} />
           <Route path="/procedures/:code" component={ProcedureDetailPage} />
           <Route path="/drafts" component={DraftsPage} />
           <Route path={SIGN_UP_PATH} component={SignUpPage} />

@@ -1,0 +1,546 @@
+import { useLocation } from 'preact-iso';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { FormField, FormSchema, Procedure, Variant } from '../../api/types';
+import type { EntityRow } from '../../db/account-db';
+import type { AdministrativeUnit } from '../../db/catalogue-db';
+import { useLiveQuery } from '../../db/useLiveQuery';
+import { validateField, validateForm } from '../../lib/form-rules';
+import { formatDateTime } from '../../lib/format';
+import { localized } from '../../lib/i18n';
+import { type DraftData, saveDraft } from '../../sync/drafts';
+import { findSubmissionRefusal, submitApplication } from '../../sync/submissions';
+import { attachFile, detachFile } from '../../sync/uploads';
+import {
+  chosenVariant,
+  DEFAULT_MAX_FILES,
+  documentsOf,
+  errorTargetId,
+  type FieldValue,
+  filesBySlot,
+  formData,
+  formFields,
+  type FormValues,
+  formValues,
+  isAcceptedFile,
+  orderErrors,
+  type ShownError,
+  slotErrorField,
+  slotErrors,
+} from './application';
+import { DocumentSlotField, type DraftFile, readDraftFiles } from './DocumentSlotField';
+import { errorMessage, refusalReason } from './error-messages';
+import { type ChangeKind, FieldControl, inLanguage } from './FieldControl';
+import { InstallInvitation } from './InstallInvitation';
+import { ta } from './messages';
+import { type SaveState, useAutosave } from './useAutosave';
+
+type ReturnMethod = 'counter' | 'post';
+type Errors = Record<string, ShownError>;
+
+interface Props {
+  procedure: Procedure;
+  /** The variants in force: one, or several for the citizen to choose from. */
+  variants: Variant[];
+  accountId: string;
+  draftId: string;
+  /** The draft as stored on the device now (undefined before its first save). */
+  row: EntityRow | undefined;
+  communes: AdministrativeUnit[];
+  today: string;
+}
+
+/** Every field of every variant once (a key keeps its first field), for values across them. */
+function allFields(variants: Variant[]): FormField[] {
+  const byKey = new Map<string, FormField>();
+  for (const field of variants.flatMap((variant) => formFields(variant.form))) {
+    if (!byKey.has(field.key)) byKey.set(field.key, field);
+  }
+  return [...byKey.values()];
+}
+
+/** The errors by field; the first of a field wins, as in the summary. */
+function byField(errors: ShownError[]): Errors {
+  const shown: Errors = {};
+  for (const error of errors) shown[error.field] ??= error;
+  return shown;
+}
+
+/**
+ * The application form of one draft: fields by the chosen variant's schema, its document
+ * slots, autosave to the device, and submission (queued on the device, so offline too).
+ */
+export function ApplicationForm(props: Props) {
+  const { procedure, variants, accountId, draftId, row, communes, today } = props;
+  const { route } = useLocation();
+  const stored = row?.data ? (row.data as unknown as DraftData) : undefined;
+  const everyField = useMemo(() => allFields(variants), [variants]);
+
+  // The latest values live in refs too: a pick saves at once, before the next render.
+  const [values, setValuesState] = useState<FormValues>(() =>
+    formValues(everyField, stored?.fields ?? {}),
+  );
+  const valuesRef = useRef(values);
+  const [variantKey, setVariantKeyState] = useState(
+    () => chosenVariant(variants, stored?.variantKey)?.key,
+  );
+  const variantKeyRef = useRef(variantKey);
+  const variant = variants.find((candidate) => candidate.key === variantKey);
+  const schema = variant?.form;
+  const fields = useMemo(() => (schema ? formFields(schema) : []), [schema]);
+  const communeCodes = useMemo(() => new Set(communes.map((unit) => unit.code)), [communes]);
+
+  const [errors, setErrors] = useState<Errors>({});
+  const [isSummaryShown, setSummaryShown] = useState(false);
+  const [summaryFocus, setSummaryFocus] = useState(0);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const [returnMethod, setReturnMethod] = useState<ReturnMethod>('counter');
+  const [attachingSlot, setAttachingSlot] = useState<string>();
+  const [slotNotices, setSlotNotices] = useState<Record<string, string>>({});
+  const [submitState, setSubmitState] = useState<{ isSubmitting: boolean; problem?: string }>({
+    isSubmitting: false,
+  });
+
+  const hasRow = useRef(row !== undefined);
+  const autosave = useAutosave(async () => {
+    const key = variantKeyRef.current;
+    const chosen = variants.find((candidate) => candidate.key === key);
+    if (!chosen) return;
+    const data = formData(formFields(chosen.form), valuesRef.current);
+    await saveDraft(procedure.code, data, { draftId, variantKey: chosen.key });
+    hasRow.current = true;
+  });
+
+  const filesResult = useLiveQuery(() => readDraftFiles(accountId, draftId), [accountId, draftId]);
+  const files = filesResult.isLoaded ? filesResult.value : [];
+  const refusal = useLiveQuery(
+    () => findSubmissionRefusal(accountId, draftId),
+    [accountId, draftId],
+  );
+
+  // The server's refusal of the last submission: its field errors go on the form.
+  const refusalValue = refusal.isLoaded ? refusal.value : undefined;
+  useEffect(() => {
+    if (!refusalValue || refusalValue.errors.length === 0) return;
+    setErrors((shown) => ({ ...byField(refusalValue.errors), ...shown }));
+    setSummaryShown(true);
+  }, [JSON.stringify(refusalValue)]);
+
+  useAdoptServerMerge(row, everyField, valuesRef, autosave.isSettled, (next) => setValues(next));
+
+  // Slot errors already shown follow the files as the citizen adds and removes them.
+  const filesSeen = useRef<string>();
+  useEffect(() => {
+    if (!schema || !filesResult.isLoaded) return;
+    const signature = files.map((file) => `${file.id}:${file.isRefused}`).join();
+    const isFirst = filesSeen.current === undefined;
+    filesSeen.current = signature;
+    if (isFirst) return; // the server's word on the files stands until they change
+    const current = slotErrors(schema.documents, files);
+    setErrors((shown) => {
+      const next = { ...shown };
+      for (const slot of schema.documents) {
+        const field = slotErrorField(slot.key);
+        if (!next[field]) continue;
+        const error = current.find((candidate) => candidate.field === field);
+        if (error) next[field] = error;
+        else delete next[field];
+      }
+      return next;
+    });
+  }, [files, schema]);
+
+  useEffect(() => {
+    if (summaryFocus > 0) summaryRef.current?.focus();
+  }, [summaryFocus]);
+
+  function setValues(next: FormValues) {
+    valuesRef.current = next;
+    setValuesState(next);
+  }
+
+  function checkField(field: FormField, value: FieldValue): ShownError | null {
+    const data = formData([field], { [field.key]: value });
+    return validateField(field, data[field.key], today, communeCodes);
+  }
+
+  function showFieldError(key: string, error: ShownError | null) {
+    setErrors((shown) => {
+      if (!error && !shown[key]) return shown;
+      const { [key]: _, ...rest } = shown;
+      return error ? { ...rest, [key]: error } : rest;
+    });
+  }
+
+  function change(field: FormField, value: FieldValue, kind: ChangeKind) {
+    setValues({ ...valuesRef.current, [field.key]: value });
+    // A field showing an error is checked as it is corrected; others wait for the blur, but a
+    // choice is complete once picked.
+    const isComplete = kind === 'pick' && field.type === 'choice';
+    if (errors[field.key] || isComplete) showFieldError(field.key, checkField(field, value));
+    autosave.changed(kind === 'pick' ? 0 : undefined);
+  }
+
+  function leave(field: FormField) {
+    const value = valuesRef.current[field.key];
+    if (value !== undefined) showFieldError(field.key, checkField(field, value));
+    void autosave.flush();
+  }
+
+  function chooseVariant(key: string) {
+    variantKeyRef.current = key;
+    setVariantKeyState(key);
+    setErrors({});
+    setSummaryShown(false);
+    autosave.changed(0);
+  }
+
+  /** Attachments belong to a draft the server knows: save it first if it never was. */
+  async function ensureDraftSaved() {
+    if (!hasRow.current) autosave.changed(0);
+    await autosave.flush();
+  }
+
+  async function attach(slotKey: string, chosen: File[], replaces?: string) {
+    const slot = schema?.documents.find((candidate) => candidate.key === slotKey);
+    if (!slot) return;
+    const max = slot.maxFiles ?? DEFAULT_MAX_FILES;
+    const room = max - (filesBySlot([slot], files).get(slot.key) ?? []).length;
+    const accepted = chosen.filter((file) => isAcceptedFile(file.type));
+    const wrongType = chosen.find((file) => !isAcceptedFile(file.type));
+    const taken = replaces ? accepted.slice(0, 1) : accepted.slice(0, Math.max(room, 0));
+    let notice = wrongType ? ta('fileTypeRefused', { file: wrongType.name }) : undefined;
+    if (taken.length < accepted.length) notice = ta('filesSkipped', { max });
+    setAttachingSlot(slotKey);
+    try {
+      await ensureDraftSaved();
+      for (const file of taken) {
+        await attachFile(draftId, file, slotKey, replaces ? { replaces } : {});
+      }
+    } catch (error) {
+      const file = taken[0]?.name ?? '';
+      notice = ta('attachFailed', { file, reason: error instanceof Error ? error.message : '?' });
+    } finally {
+      setAttachingSlot(undefined);
+      setSlotNotices(({ [slotKey]: _, ...rest }) =>
+        notice ? { ...rest, [slotKey]: notice } : rest,
+      );
+    }
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (submitState.isSubmitting || !schema || !variant) return;
+    if (attachingSlot) {
+      setSubmitState({ isSubmitting: false, problem: ta('waitForPhotos') });
+      return;
+    }
+    const data = formData(fields, valuesRef.current);
+    const found = [
+      ...validateForm(schema, data, { today, communes: communeCodes }),
+      ...slotErrors(schema.documents, files),
+    ];
+    if (found.length > 0) {
+      setErrors(byField(found));
+      setSummaryShown(true);
+      setSubmitState({ isSubmitting: false });
+      setSummaryFocus((count) => count + 1);
+      return;
+    }
+    setErrors({});
+    setSummaryShown(false);
+    setSubmitState({ isSubmitting: true });
+    try {
+      await autosave.flush();
+      const dossierId = await submitApplication({
+        draftId,
+        procedureCode: procedure.code,
+        variantKey: variant.key,
+        fields: data,
+        documents: documentsOf(schema.documents, files),
+        returnMethod,
+      });
+      route(`/dossiers/${encodeURIComponent(dossierId)}`);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : '?';
+      setSubmitState({ isSubmitting: false, problem: ta('submitFailed', { reason }) });
+    }
+  }
+
+  const summary = schema && isSummaryShown ? orderErrors(schema, Object.values(errors)) : [];
+  const filesOfSlot = filesBySlot(schema?.documents ?? [], files);
+  return (
+    <>
+      <InstallInvitation />
+      <p class="lead">{ta('intro')}</p>
+      {refusalValue && <RefusalNotice reason={refusalValue.reason} />}
+      {row?.conflicts?.length ? (
+        <ConflictNotes conflicts={row.conflicts} fields={everyField} />
+      ) : null}
+      {schema && summary.length > 0 && (
+        <ErrorSummary refTo={summaryRef} schema={schema} errors={summary} />
+      )}
+      <form id="application-form" class="application-form" noValidate onSubmit={submit}>
+        <p class="muted">{ta('requiredNote')}</p>
+        {variants.length > 1 && (
+          <VariantPicker variants={variants} chosen={variantKey} onChoose={chooseVariant} />
+        )}
+        {schema && (
+          <>
+            {schema.sections.map((section) => (
+              <fieldset key={section.key} class="form-section">
+                <legend>{inLanguage(section.title)}</legend>
+                {section.fields.map((field) => (
+                  <FieldControl
+                    key={field.key}
+                    field={field}
+                    value={values[field.key] ?? ''}
+                    error={errors[field.key]}
+                    communes={communes}
+                    today={today}
+                    onValue={(value, kind) => change(field, value, kind)}
+                    onLeave={() => leave(field)}
+                  />
+                ))}
+              </fieldset>
+            ))}
+            {schema.documents.length > 0 && (
+              <section class="form-section documents-section" aria-labelledby="documents-heading">
+                <h2 id="documents-heading">{ta('documentsTitle')}</h2>
+                <p class="field-hint">{ta('documentsIntro')}</p>
+                {schema.documents.map((slot) => (
+                  <DocumentSlotField
+                    key={slot.key}
+                    slot={slot}
+                    files={filesOfSlot.get(slot.key) ?? []}
+                    draftId={draftId}
+                    error={errors[slotErrorField(slot.key)]}
+                    notice={slotNotices[slot.key]}
+                    isAttaching={attachingSlot === slot.key}
+                    isDisabled={attachingSlot !== undefined && attachingSlot !== slot.key}
+                    onAttach={(chosen, replaces) => void attach(slot.key, chosen, replaces)}
+                    onRemove={(id) => void detachFile(id)}
+                  />
+                ))}
+              </section>
+            )}
+            <ReturnMethodPicker chosen={returnMethod} onChoose={setReturnMethod} />
+            <SaveStatus state={autosave.state} />
+            {submitState.problem && (
+              <p class="task-error" role="alert">
+                {submitState.problem}
+              </p>
+            )}
+            <p class="field-hint">{ta('submitOffline')}</p>
+            <button type="submit" class="submit-button" disabled={submitState.isSubmitting}>
+              {submitState.isSubmitting ? ta('submitting') : ta('submit')}
+            </button>
+          </>
+        )}
+      </form>
+    </>
+  );
+}
+
+/**
+ * When the server's merge of the draft arrives (no local change waiting), show its values:
+ * where both sides changed a field, the server's value won, and the form must say so.
+ */
+function useAdoptServerMerge(
+  row: EntityRow | undefined,
+  fields: FormField[],
+  valuesRef: { current: FormValues },
+  isSettled: () => boolean,
+  adopt: (values: FormValues) => void,
+) {
+  const adoptedVersion = useRef(row?.version ?? 0);
+  useEffect(() => {
+    if (!row?.data || row.pendingMutationId !== undefined) return;
+    if (row.version <= adoptedVersion.current || !isSettled()) return;
+    adoptedVersion.current = row.version;
+    const server = (row.data as unknown as DraftData).fields ?? {};
+    const ours = formData(fields, valuesRef.current);
+    const theirs = formData(fields, formValues(fields, server));
+    if (JSON.stringify(ours) !== JSON.stringify(theirs)) adopt(formValues(fields, server));
+  }, [row?.version, row?.pendingMutationId]);
+}
+
+function ErrorSummary({
+  refTo,
+  schema,
+  errors,
+}: {
+  refTo: { current: HTMLDivElement | null };
+  schema: FormSchema;
+  errors: ShownError[];
+}) {
+  const fields = formFields(schema);
+  const sectionOf = new Map(
+    schema.sections.flatMap((section) => section.fields.map((f) => [f.key, section] as const)),
+  );
+  return (
+    <div
+      ref={refTo}
+      class="error-summary"
+      role="region"
+      tabIndex={-1}
+      aria-labelledby="error-summary-title"
+    >
+      <h2 id="error-summary-title">{ta('summaryTitle', { count: errors.length })}</h2>
+      <ul>
+        {errors.map((error) => {
+          const field = fields.find((candidate) => candidate.key === error.field);
+          const slot = schema.documents.find((s) => slotErrorField(s.key) === error.field);
+          const section = sectionOf.get(error.field);
+          const name = field
+            ? `${section ? `${inLanguage(section.title)} — ` : ''}${inLanguage(field.label)}`
+            : slot
+              ? inLanguage(slot.name)
+              : error.field;
+          const target = errorTargetId(schema, error);
+          return (
+            <li key={error.field}>
+              <a
+                href={`#${target}`}
+                onClick={(event) => {
+                  event.preventDefault();
+                  const element = document.getElementById(target);
+                  element?.focus();
+                  element?.closest('.field, .document-slot')?.scrollIntoView({ block: 'center' });
+                }}
+              >
+                {name}: {errorMessage(error, field)}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+function VariantPicker({
+  variants,
+  chosen,
+  onChoose,
+}: {
+  variants: Variant[];
+  chosen: string | undefined;
+  onChoose: (key: string) => void;
+}) {
+  return (
+    <fieldset class="field choice-group variant-picker">
+      <legend>
+        {ta('chooseVariant')}
+        <span class="required-mark" aria-hidden="true">
+          {' *'}
+        </span>
+      </legend>
+      <p class="field-hint" id="variant-hint">
+        {ta('chooseVariantHint')}
+      </p>
+      {variants.map((variant) => {
+        const id = `variant-${variant.key}`;
+        return (
+          <div class="choice" key={variant.key}>
+            <input
+              id={id}
+              type="radio"
+              name="variant"
+              value={variant.key}
+              checked={variant.key === chosen}
+              required
+              aria-describedby="variant-hint"
+              onChange={() => onChoose(variant.key)}
+            />
+            <label for={id}>{localized(variant.name, variant.nameEn)}</label>
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+function ReturnMethodPicker({
+  chosen,
+  onChoose,
+}: {
+  chosen: ReturnMethod;
+  onChoose: (method: ReturnMethod) => void;
+}) {
+  const options: [ReturnMethod, string][] = [
+    ['counter', ta('returnCounter')],
+    ['post', ta('returnPost')],
+  ];
+  return (
+    <fieldset class="field choice-group">
+      <legend>{ta('returnTitle')}</legend>
+      {options.map(([method, label]) => (
+        <div class="choice" key={method}>
+          <input
+            id={`return-${method}`}
+            type="radio"
+            name="returnMethod"
+            value={method}
+            checked={chosen === method}
+            onChange={() => onChoose(method)}
+          />
+          <label for={`return-${method}`}>{label}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+function SaveStatus({ state }: { state: SaveState }) {
+  let message = '';
+  if (state.status === 'saving') message = ta('saving');
+  if (state.status === 'saved') message = ta('savedAt', { time: formatDateTime(state.at) });
+  if (state.status === 'failed') message = ta('saveFailed', { reason: state.reason });
+  return (
+    <p class={state.status === 'failed' ? 'save-status field-error' : 'save-status'} role="status">
+      {message}
+    </p>
+  );
+}
+
+function RefusalNotice({ reason }: { reason: string }) {
+  return (
+    <aside class="notice refusal-notice" aria-labelledby="refusal-heading">
+      <h2 id="refusal-heading">{ta('refusedTitle')}</h2>
+      <p>{refusalReason(reason)}</p>
+      <p>{ta('refusedFix')}</p>
+    </aside>
+  );
+}
+
+function ConflictNotes({
+  conflicts,
+  fields,
+}: {
+  conflicts: NonNullable<EntityRow['conflicts']>;
+  fields: FormField[];
+}) {
+  const labelOf = (key: string) => {
+    const field = fields.find((candidate) => candidate.key === key);
+    return field ? inLanguage(field.label) : key;
+  };
+  const shown = (value: unknown) => {
+    if (value === undefined || value === null || value === '') return ta('emptyValue');
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  };
+  return (
+    <aside class="notice" aria-labelledby="conflicts-heading">
+      <h2 id="conflicts-heading">{ta('conflictsTitle')}</h2>
+      <ul>
+        {conflicts.map((conflict) => (
+          <li key={conflict.field}>
+            {ta('conflict', {
+              field: labelOf(conflict.field),
+              server: shown(conflict.serverValue),
+            })}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

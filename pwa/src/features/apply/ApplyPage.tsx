@@ -1,0 +1,132 @@
+import { useLocation } from 'preact-iso';
+import { useEffect, useMemo } from 'preact/hooks';
+import type { Procedure } from '../../api/types';
+import { accountDb } from '../../db/account-db';
+import { findCommunes } from '../../db/catalogue-db';
+import { useLiveQuery } from '../../db/useLiveQuery';
+import { todayInVietnam } from '../../lib/format';
+import { t } from '../../lib/i18n';
+import { uuidv7 } from '../../lib/uuid';
+import { isDraftSubmitted } from '../../sync/submissions';
+import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { catalogueSync } from '../catalogue/catalogue-sync';
+import { procedureName } from '../catalogue/labels';
+import { procedureUrl } from '../catalogue/routes';
+import { useProcedure } from '../catalogue/useCatalogue';
+import { currentIdentity } from '../identity/identity';
+import { signInUrl } from '../identity/paths';
+import { ApplicationForm } from './ApplicationForm';
+import { currentVariants } from './application';
+import { ta } from './messages';
+import { applyUrl } from './routes';
+
+const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * "Nộp hồ sơ": the application form of a procedure, `?draft=<id>` resuming a draft. A new
+ * form gets its draft id at once (in the address, so a reload resumes it); the draft itself is
+ * stored with the first change.
+ */
+export function ApplyPage({ code }: { code: string }) {
+  const { url, query, route } = useLocation();
+  const accountId = currentIdentity.value?.id;
+  const draftId = query['draft'];
+  const hasDraftId = draftId !== undefined && DRAFT_ID.test(draftId);
+  useEffect(() => {
+    if (!accountId) route(signInUrl(url), true);
+    else if (!hasDraftId) route(applyUrl(code, uuidv7()), true);
+  }, [accountId, hasDraftId, code]);
+
+  const found = useProcedure(code);
+  const procedure = found.isLoaded ? found.value : undefined;
+  const isWaiting = !found.isLoaded || (!procedure && catalogueSync.value.status === 'loading');
+  const title = procedure
+    ? ta('applyTitle', { name: procedureName(procedure) })
+    : isWaiting
+      ? t('loading')
+      : t('procedureNotFound', { code });
+  useDocumentTitle(title);
+  return (
+    <>
+      <p class="breadcrumb">
+        <a href={procedureUrl(code)}>
+          <span aria-hidden="true">←</span>
+          {ta('backToProcedure')}
+        </a>
+      </p>
+      <h1 tabIndex={-1}>{title}</h1>
+      {!accountId ? (
+        <p>
+          {ta('signInFirst')} <a href={signInUrl(url)}>{t('signIn')}</a>
+        </p>
+      ) : (
+        procedure &&
+        hasDraftId && (
+          <Application
+            key={`${accountId}/${draftId}`}
+            procedure={procedure}
+            accountId={accountId}
+            draftId={draftId}
+          />
+        )
+      )}
+    </>
+  );
+}
+
+/** The draft and the communes from the device, then the form. */
+function Application({
+  procedure,
+  accountId,
+  draftId,
+}: {
+  procedure: Procedure;
+  accountId: string;
+  draftId: string;
+}) {
+  const today = todayInVietnam();
+  const variants = useMemo(() => currentVariants(procedure, today), [procedure, today]);
+  const draft = useLiveQuery(
+    () => accountDb(accountId).entities.get(['draft', draftId]),
+    [accountId, draftId],
+  );
+  const communes = useLiveQuery(findCommunes, []);
+  const submitted = useLiveQuery(
+    () => findSubmittedDossier(accountId, draftId),
+    [accountId, draftId],
+  );
+  if (!draft.isLoaded || !communes.isLoaded || !submitted.isLoaded) {
+    return <p role="status">{t('loading')}</p>;
+  }
+  if (submitted.value) {
+    return (
+      <p>
+        {ta('alreadySubmitted')}{' '}
+        <a href={`/dossiers/${encodeURIComponent(submitted.value)}`}>{ta('seeDossier')}</a>
+      </p>
+    );
+  }
+  if (variants.length === 0) return <p>{ta('noForm')}</p>;
+  return (
+    <ApplicationForm
+      procedure={procedure}
+      variants={variants}
+      accountId={accountId}
+      draftId={draftId}
+      row={draft.value}
+      communes={communes.value}
+      today={today}
+    />
+  );
+}
+
+/** The dossier this draft was submitted as, while that submission stands (not refused). */
+async function findSubmittedDossier(
+  accountId: string,
+  draftId: string,
+): Promise<string | undefined> {
+  const db = accountDb(accountId);
+  if (!(await isDraftSubmitted(db, draftId))) return undefined;
+  const submissions = await db.submissions.where('draftId').equals(draftId).sortBy('createdAt');
+  return submissions.at(-1)?.id;
+}
