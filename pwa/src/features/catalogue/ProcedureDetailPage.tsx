@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
+import { applyUrl, tl } from '../apply/routes';
 import { SaveDraftForm } from '../drafts/SaveDraftForm';
 import type { Fee, Procedure, RequiredDocument, Variant } from '../../api/types';
 import { recordProcedureView } from '../../db/account-db';
@@ -7,6 +8,7 @@ import { formatProcessingTime, formatVnd } from '../../lib/format';
 import { language, localized, t } from '../../lib/i18n';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { currentIdentity } from '../identity/identity';
+import { signInUrl } from '../identity/paths';
 import { catalogueSync } from './catalogue-sync';
 import {
   agencyLevelLabel,
@@ -85,6 +87,7 @@ function ProcedureDetails({ procedure }: { procedure: Procedure }) {
           <Fact term={t('processingTime')}>{formatProcessingTime(procedure.processingTime)}</Fact>
         )}
       </dl>
+      {variants.length > 0 && <ApplyLink code={procedure.code} />}
       {variants.length === 1 && variants[0] ? (
         <VariantDetails variant={variants[0]} headingLevel={2} />
       ) : (
@@ -98,6 +101,22 @@ function ProcedureDetails({ procedure }: { procedure: Procedure }) {
         ))
       )}
     </>
+  );
+}
+
+/** The way into the application form; signed-out citizens sign in first and come back. */
+function ApplyLink({ code }: { code: string }) {
+  const isSignedIn = currentIdentity.value !== null;
+  const href = isSignedIn ? applyUrl(code) : signInUrl(applyUrl(code));
+  return (
+    <div class="apply-call">
+      <a class="button-link apply-link" href={href} aria-describedby="apply-hint">
+        {tl('apply')}
+      </a>
+      <p id="apply-hint" class="muted">
+        {isSignedIn ? tl('applyHint') : tl('signInToApply')}
+      </p>
+    </div>
   );
 }
 
