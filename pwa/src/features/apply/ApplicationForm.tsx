@@ -8,7 +8,11 @@ import { validateField, validateForm } from '../../lib/form-rules';
 import { formatDateTime } from '../../lib/format';
 import { localized } from '../../lib/i18n';
 import { type DraftData, saveDraft } from '../../sync/drafts';
-import { findSubmissionRefusal, submitApplication } from '../../sync/submissions';
+import {
+  findSubmissionRefusal,
+  type SubmissionRefusal,
+  submitApplication,
+} from '../../sync/submissions';
 import { attachFile, detachFile } from '../../sync/uploads';
 import {
   chosenVariant,
@@ -117,12 +121,12 @@ export function ApplicationForm(props: Props) {
     [accountId, draftId],
   );
 
-  // The server's refusal of the last submission: its field errors go on the form.
+  // The server's refusal of the last submission: its notice lists the errors, and each goes on
+  // its field until the citizen changes it.
   const refusalValue = refusal.isLoaded ? refusal.value : undefined;
   useEffect(() => {
     if (!refusalValue || refusalValue.errors.length === 0) return;
     setErrors((shown) => ({ ...byField(refusalValue.errors), ...shown }));
-    setSummaryShown(true);
   }, [JSON.stringify(refusalValue)]);
 
   useAdoptServerMerge(row, everyField, valuesRef, autosave.isSettled, (next) => setValues(next));
@@ -272,7 +276,7 @@ export function ApplicationForm(props: Props) {
     <>
       <InstallInvitation />
       <p class="lead">{ta('intro')}</p>
-      {refusalValue && <RefusalNotice reason={refusalValue.reason} />}
+      {refusalValue && <RefusalNotice refusal={refusalValue} schema={schema} />}
       {row?.conflicts?.length ? (
         <ConflictNotes conflicts={row.conflicts} fields={everyField} />
       ) : null}
@@ -373,10 +377,6 @@ function ErrorSummary({
   schema: FormSchema;
   errors: ShownError[];
 }) {
-  const fields = formFields(schema);
-  const sectionOf = new Map(
-    schema.sections.flatMap((section) => section.fields.map((f) => [f.key, section] as const)),
-  );
   return (
     <div
       ref={refTo}
@@ -386,35 +386,52 @@ function ErrorSummary({
       aria-labelledby="error-summary-title"
     >
       <h2 id="error-summary-title">{ta('summaryTitle', { count: errors.length })}</h2>
-      <ul>
-        {errors.map((error) => {
-          const field = fields.find((candidate) => candidate.key === error.field);
-          const slot = schema.documents.find((s) => slotErrorField(s.key) === error.field);
-          const section = sectionOf.get(error.field);
-          const name = field
-            ? `${section ? `${inLanguage(section.title)} — ` : ''}${inLanguage(field.label)}`
-            : slot
-              ? inLanguage(slot.name)
-              : error.field;
-          const target = errorTargetId(schema, error);
-          return (
-            <li key={error.field}>
-              <a
-                href={`#${target}`}
-                onClick={(event) => {
-                  event.preventDefault();
-                  const element = document.getElementById(target);
-                  element?.focus();
-                  element?.closest('.field, .document-slot')?.scrollIntoView({ block: 'center' });
-                }}
-              >
-                {name}: {errorMessage(error, field)}
-              </a>
-            </li>
-          );
-        })}
-      </ul>
+      <ErrorList schema={schema} errors={errors} />
     </div>
+  );
+}
+
+/** Each error with the field it is about; a link to the field when the form has it. */
+function ErrorList({ schema, errors }: { schema: FormSchema | undefined; errors: ShownError[] }) {
+  const sections = schema?.sections ?? [];
+  const fields = new Map(
+    sections.flatMap((section) => section.fields.map((field) => [field.key, field] as const)),
+  );
+  const sectionOf = new Map(
+    sections.flatMap((section) => section.fields.map((field) => [field.key, section] as const)),
+  );
+  const slots = new Map((schema?.documents ?? []).map((slot) => [slotErrorField(slot.key), slot]));
+  return (
+    <ul>
+      {errors.map((error) => {
+        const field = fields.get(error.field);
+        const slot = slots.get(error.field);
+        const section = sectionOf.get(error.field);
+        const subject = field
+          ? `${section ? `${inLanguage(section.title)} — ` : ''}${inLanguage(field.label)}`
+          : slot
+            ? inLanguage(slot.name)
+            : error.field;
+        const text = `${subject}: ${errorMessage(error, field)}`;
+        if (!schema || (!field && !slot)) return <li key={error.field}>{text}</li>;
+        const target = errorTargetId(schema, error);
+        return (
+          <li key={error.field}>
+            <a
+              href={`#${target}`}
+              onClick={(event) => {
+                event.preventDefault();
+                const element = document.getElementById(target);
+                element?.focus();
+                element?.closest('.field, .document-slot')?.scrollIntoView({ block: 'center' });
+              }}
+            >
+              {text}
+            </a>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
@@ -503,11 +520,19 @@ function SaveStatus({ state }: { state: SaveState }) {
   );
 }
 
-function RefusalNotice({ reason }: { reason: string }) {
+function RefusalNotice({
+  refusal,
+  schema,
+}: {
+  refusal: SubmissionRefusal;
+  schema: FormSchema | undefined;
+}) {
+  const errors = schema ? orderErrors(schema, refusal.errors) : refusal.errors;
   return (
     <aside class="notice refusal-notice" aria-labelledby="refusal-heading">
       <h2 id="refusal-heading">{ta('refusedTitle')}</h2>
-      <p>{refusalReason(reason)}</p>
+      <p>{refusalReason(refusal.reason)}</p>
+      {errors.length > 0 && <ErrorList schema={schema} errors={errors} />}
       <p>{ta('refusedFix')}</p>
     </aside>
   );
