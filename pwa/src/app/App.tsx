@@ -17,6 +17,14 @@ const ProcedureListPage = lazy(() =>
   import('../features/catalogue/ProcedureListPage').then((m) => m.ProcedureListPage),
 );
 const DraftsPage = lazy(() => import('../features/drafts/DraftsPage').then((m) => m.DraftsPage));
+const MyDossiersPage = lazy(() =>
+  import('../features/dossiers/MyDossiersPage').then((m) => m.MyDossiersPage),
+);
+const DossierPage = lazy(() =>
+  import('../features/dossiers/DossierPage').then((m) => m.DossierPage),
+);
+const OutboxPage = lazy(() => import('../features/outbox/OutboxPage').then((m) => m.OutboxPage));
+const InboxPage = lazy(() => import('../features/inbox/InboxPage').then((m) => m.InboxPage));
 const ApplyPage = lazy(() => import('../features/apply/ApplyPage').then((m) => m.ApplyPage));
 const ProcedureDetailPage = lazy(() =>
   import('../features/catalogue/ProcedureDetailPage').then((m) => m.ProcedureDetailPage),
@@ -42,7 +50,10 @@ function MainNavigation() {
     { href: '/', label: t('navHome'), isCurrent: path === '/' },
     { href: '/procedures', label: t('navProcedures'), isCurrent: path.startsWith('/procedures') },
     ...(currentIdentity.value
-      ? [{ href: '/drafts', label: t('navDrafts'), isCurrent: path === '/drafts' }]
+      ? [
+          { href: '/dossiers', label: t('navDossiers'), isCurrent: path.startsWith('/dossiers') },
+          { href: '/inbox', label: t('navInbox'), isCurrent: path === '/inbox' },
+        ]
       : []),
   ];
   return (
@@ -91,6 +102,10 @@ export function App() {
           <Route path="/procedures/:code/apply" component={ApplyPage} />
           <Route path="/procedures/:code" component={ProcedureDetailPage} />
           <Route path="/drafts" component={DraftsPage} />
+          <Route path="/dossiers" component={MyDossiersPage} />
+          <Route path="/dossiers/:id" component={DossierPage} />
+          <Route path="/outbox" component={OutboxPage} />
+          <Route path="/inbox" component={InboxPage} />
           <Route path={SIGN_UP_PATH} component={SignUpPage} />
           <Route path={SIGN_IN_PATH} component={SignInPage} />
           <Route path={ACCOUNT_PATH} component={AccountPage} />
