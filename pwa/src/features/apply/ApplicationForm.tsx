@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { FormField, FormSchema, Procedure, Variant } from '../../api/types';
+import type { DocumentSlot, FormField, FormSchema, Procedure, Variant } from '../../api/types';
 import type { EntityRow } from '../../db/account-db';
 import type { AdministrativeUnit } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
@@ -98,7 +98,10 @@ export function ApplicationForm(props: Props) {
   const [summaryFocus, setSummaryFocus] = useState(0);
   const summaryRef = useRef<HTMLDivElement>(null);
   const [returnMethod, setReturnMethod] = useState<ReturnMethod>('counter');
-  const [attachingSlot, setAttachingSlot] = useState<string>();
+  // Chosen files wait in one queue: photos are compressed one at a time.
+  const attachQueue = useRef<Promise<void>>(Promise.resolve());
+  const [waitingFiles, setWaitingFiles] = useState<Record<string, number>>({});
+  const [compressingSlot, setCompressingSlot] = useState<string>();
   const [slotNotices, setSlotNotices] = useState<Record<string, string>>({});
   const [submitState, setSubmitState] = useState<{ isSubmitting: boolean; problem?: string }>({
     isSubmitting: false,
@@ -116,6 +119,7 @@ export function ApplicationForm(props: Props) {
 
   const filesResult = useLiveQuery(() => readDraftFiles(accountId, draftId), [accountId, draftId]);
   const files = filesResult.isLoaded ? filesResult.value : [];
+  const filesOfSlot = filesBySlot(schema?.documents ?? [], files);
   const refusal = useLiveQuery(
     () => findSubmissionRefusal(accountId, draftId),
     [accountId, draftId],
@@ -204,63 +208,71 @@ export function ApplicationForm(props: Props) {
     await autosave.flush();
   }
 
-  async function attach(slotKey: string, chosen: File[], replaces?: string) {
-    const slot = schema?.documents.find((candidate) => candidate.key === slotKey);
-    if (!slot) return;
+  function countWaiting(slotKey: string, change: number) {
+    setWaitingFiles((waiting) => ({ ...waiting, [slotKey]: (waiting[slotKey] ?? 0) + change }));
+  }
+
+  function showSlotNotice(slotKey: string, notice: string | undefined) {
+    setSlotNotices(({ [slotKey]: _, ...rest }) => (notice ? { ...rest, [slotKey]: notice } : rest));
+  }
+
+  function attach(slot: DocumentSlot, chosen: File[], replaces?: string) {
     const max = slot.maxFiles ?? DEFAULT_MAX_FILES;
-    const room = max - (filesBySlot([slot], files).get(slot.key) ?? []).length;
+    const held = (filesOfSlot.get(slot.key) ?? []).length + (waitingFiles[slot.key] ?? 0);
     const accepted = chosen.filter((file) => isAcceptedFile(file.type));
     const wrongType = chosen.find((file) => !isAcceptedFile(file.type));
-    const taken = replaces ? accepted.slice(0, 1) : accepted.slice(0, Math.max(room, 0));
+    const taken = replaces ? accepted.slice(0, 1) : accepted.slice(0, Math.max(max - held, 0));
     let notice = wrongType ? ta('fileTypeRefused', { file: wrongType.name }) : undefined;
     if (taken.length < accepted.length) notice = ta('filesSkipped', { max });
-    setAttachingSlot(slotKey);
-    try {
-      await ensureDraftSaved();
-      for (const file of taken) {
-        await attachFile(draftId, file, slotKey, replaces ? { replaces } : {});
+    showSlotNotice(slot.key, notice);
+    if (taken.length === 0) return;
+    countWaiting(slot.key, taken.length);
+    attachQueue.current = attachQueue.current.then(async () => {
+      setCompressingSlot(slot.key);
+      for (const [index, file] of taken.entries()) {
+        try {
+          if (index === 0) await ensureDraftSaved();
+          await attachFile(draftId, file, slot.key, replaces ? { replaces } : {});
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : '?';
+          showSlotNotice(slot.key, ta('attachFailed', { file: file.name, reason }));
+        } finally {
+          countWaiting(slot.key, -1);
+        }
       }
-    } catch (error) {
-      const file = taken[0]?.name ?? '';
-      notice = ta('attachFailed', { file, reason: error instanceof Error ? error.message : '?' });
-    } finally {
-      setAttachingSlot(undefined);
-      setSlotNotices(({ [slotKey]: _, ...rest }) =>
-        notice ? { ...rest, [slotKey]: notice } : rest,
-      );
-    }
+      setCompressingSlot(undefined);
+    });
   }
 
   async function submit(event: Event) {
     event.preventDefault();
     if (submitState.isSubmitting || !schema || !variant) return;
-    if (attachingSlot) {
-      setSubmitState({ isSubmitting: false, problem: ta('waitForPhotos') });
-      return;
-    }
-    const data = formData(fields, valuesRef.current);
-    const found = [
-      ...validateForm(schema, data, { today, communes: communeCodes }),
-      ...slotErrors(schema.documents, files),
-    ];
-    if (found.length > 0) {
-      setErrors(byField(found));
-      setSummaryShown(true);
-      setSubmitState({ isSubmitting: false });
-      setSummaryFocus((count) => count + 1);
-      return;
-    }
-    setErrors({});
-    setSummaryShown(false);
     setSubmitState({ isSubmitting: true });
     try {
+      // Files still being compressed belong to the application: wait for them, then read them.
+      await attachQueue.current;
+      const storedFiles = await readDraftFiles(accountId, draftId);
+      const data = formData(fields, valuesRef.current);
+      const found = [
+        ...validateForm(schema, data, { today, communes: communeCodes }),
+        ...slotErrors(schema.documents, storedFiles),
+      ];
+      if (found.length > 0) {
+        setErrors(byField(found));
+        setSummaryShown(true);
+        setSubmitState({ isSubmitting: false });
+        setSummaryFocus((count) => count + 1);
+        return;
+      }
+      setErrors({});
+      setSummaryShown(false);
       await autosave.flush();
       const dossierId = await submitApplication({
         draftId,
         procedureCode: procedure.code,
         variantKey: variant.key,
         fields: data,
-        documents: documentsOf(schema.documents, files),
+        documents: documentsOf(schema.documents, storedFiles),
         returnMethod,
       });
       route(`/dossiers/${encodeURIComponent(dossierId)}`);
@@ -271,7 +283,6 @@ export function ApplicationForm(props: Props) {
   }
 
   const summary = schema && isSummaryShown ? orderErrors(schema, Object.values(errors)) : [];
-  const filesOfSlot = filesBySlot(schema?.documents ?? [], files);
   return (
     <>
       <InstallInvitation />
@@ -319,9 +330,9 @@ export function ApplicationForm(props: Props) {
                     draftId={draftId}
                     error={errors[slotErrorField(slot.key)]}
                     notice={slotNotices[slot.key]}
-                    isAttaching={attachingSlot === slot.key}
-                    isDisabled={attachingSlot !== undefined && attachingSlot !== slot.key}
-                    onAttach={(chosen, replaces) => void attach(slot.key, chosen, replaces)}
+                    waiting={waitingFiles[slot.key] ?? 0}
+                    isCompressing={compressingSlot === slot.key}
+                    onAttach={(chosen, replaces) => attach(slot, chosen, replaces)}
                     onRemove={(id) => void detachFile(id)}
                   />
                 ))}

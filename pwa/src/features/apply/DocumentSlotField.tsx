@@ -61,22 +61,22 @@ interface Props {
   error: ShownError | undefined;
   /** A problem with the files just chosen for this slot. */
   notice: string | undefined;
-  /** Files of this slot are being compressed and stored. */
-  isAttaching: boolean;
-  /** Another slot is attaching: wait (compression runs one photo at a time). */
-  isDisabled: boolean;
+  /** Files chosen for this slot and not stored yet. */
+  waiting: number;
+  /** A photo of this slot is being compressed now (one at a time, across slots). */
+  isCompressing: boolean;
   onAttach: (files: File[], replaces?: string) => void;
   onRemove: (attachmentId: string) => void;
 }
 
 /** One required document: its terms, its files and the ways to add them. */
 export function DocumentSlotField(props: Props) {
-  const { slot, files, draftId, error, notice, isAttaching, isDisabled, onAttach } = props;
+  const { slot, files, draftId, error, notice, waiting, isCompressing, onAttach } = props;
   const name = inLanguage(slot.name);
   const isRequired = slot.required ?? true;
   const max = slot.maxFiles ?? DEFAULT_MAX_FILES;
   const errorId = `${slotId(slot.key)}-error`;
-  const compressing = isAttaching ? compressProgress.value.get(draftId) : undefined;
+  const compressing = isCompressing ? compressProgress.value.get(draftId) : undefined;
   const { originals = 0, copies = 1, photoAllowed = true } = slot;
   const terms = [
     !isRequired && t('optional'),
@@ -113,21 +113,24 @@ export function DocumentSlotField(props: Props) {
               key={file.id}
               file={file}
               number={index + 1}
-              isDisabled={isDisabled || isAttaching}
               onAttach={onAttach}
               onRemove={props.onRemove}
             />
           ))}
         </ul>
       )}
-      {compressing !== undefined && (
-        <p class="slot-progress" role="status">
-          {ta('compressing')}{' '}
-          <progress max={1} value={compressing} aria-label={ta('compressing')} />
-        </p>
-      )}
+      <p class="slot-progress" role="status">
+        {compressing !== undefined ? (
+          <>
+            {ta('compressing')}{' '}
+            <progress max={1} value={compressing} aria-label={ta('compressing')} />
+          </>
+        ) : (
+          waiting > 0 && ta('filesWaiting', { count: waiting })
+        )}
+      </p>
       {notice && <p class="field-error">{notice}</p>}
-      {files.length < max ? (
+      {files.length + waiting < max ? (
         <div class="slot-actions">
           <FileButton
             label={ta('takePhoto')}
@@ -135,7 +138,6 @@ export function DocumentSlotField(props: Props) {
             accept="image/*"
             capture="environment"
             describedBy={error ? errorId : undefined}
-            isDisabled={isDisabled || isAttaching}
             onFiles={(chosen) => onAttach(chosen)}
           />
           <FileButton
@@ -144,7 +146,6 @@ export function DocumentSlotField(props: Props) {
             accept={ACCEPTED_TYPES.join(',')}
             isMultiple
             describedBy={error ? errorId : undefined}
-            isDisabled={isDisabled || isAttaching}
             onFiles={(chosen) => onAttach(chosen)}
           />
         </div>
@@ -158,13 +159,11 @@ export function DocumentSlotField(props: Props) {
 function FileItem({
   file,
   number,
-  isDisabled,
   onAttach,
   onRemove,
 }: {
   file: DraftFile;
   number: number;
-  isDisabled: boolean;
   onAttach: (files: File[], replaces?: string) => void;
   onRemove: (attachmentId: string) => void;
 }) {
@@ -199,14 +198,12 @@ function FileItem({
           accept={isImage ? 'image/*' : ACCEPTED_TYPES.join(',')}
           {...(isImage ? { capture: 'environment' as const } : {})}
           isSecondary
-          isDisabled={isDisabled}
           onFiles={(chosen) => onAttach(chosen.slice(0, 1), file.id)}
         />
         <button
           type="button"
           class="secondary"
           aria-label={ta('removeFile', { n: number })}
-          disabled={isDisabled}
           onClick={() => onRemove(file.id)}
         >
           {ta('remove')}
@@ -242,7 +239,6 @@ function FileButton({
   capture,
   isMultiple = false,
   isSecondary = false,
-  isDisabled,
   describedBy,
   onFiles,
 }: {
@@ -253,13 +249,11 @@ function FileButton({
   capture?: 'environment';
   isMultiple?: boolean;
   isSecondary?: boolean;
-  isDisabled: boolean;
   describedBy?: string | undefined;
   onFiles: (files: File[]) => void;
 }) {
-  const classes = ['file-button', isSecondary && 'secondary', isDisabled && 'is-disabled'];
   return (
-    <span class={classes.filter(Boolean).join(' ')}>
+    <span class={isSecondary ? 'file-button secondary' : 'file-button'}>
       <input
         type="file"
         accept={accept}
@@ -267,7 +261,6 @@ function FileButton({
         multiple={isMultiple}
         aria-label={name}
         aria-describedby={describedBy}
-        disabled={isDisabled}
         onChange={(event) => {
           const input = event.currentTarget;
           const chosen = Array.from(input.files ?? []);

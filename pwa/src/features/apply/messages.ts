@@ -54,7 +54,7 @@ export const ta = defineMessages(
     submitOffline:
       'Không có mạng? Hồ sơ vẫn được nộp trên máy này và tự gửi đi khi có mạng trở lại.',
     submitFailed: 'Chưa nộp được hồ sơ: {reason}',
-    waitForPhotos: 'Ảnh đang được xử lý; hãy đợi xong rồi nộp.',
+    filesWaiting: '{count} tệp đang chờ xử lý…',
     summaryTitle: 'Có {count} mục cần sửa',
     savedAt: 'Đã lưu trên máy lúc {time}',
     saving: 'Đang lưu…',
@@ -165,7 +165,7 @@ export const ta = defineMessages(
     submitOffline:
       'No network? The application is still submitted on this device and sent as soon as the network is back.',
     submitFailed: 'Could not submit the application: {reason}',
-    waitForPhotos: 'Photos are still being processed; submit when they are done.',
+    filesWaiting: '{count} file waiting…|{count} files waiting…',
     summaryTitle: 'There is {count} problem to fix|There are {count} problems to fix',
     savedAt: 'Saved on this device at {time}',
     saving: 'Saving…',
