@@ -339,7 +339,7 @@ export function ApplicationForm(props: Props) {
               </section>
             )}
             <ReturnMethodPicker chosen={returnMethod} onChoose={setReturnMethod} />
-            <SaveStatus state={autosave.state} />
+            <SaveStatus state={autosave.state} storedAt={stored?.updatedAt} />
             {submitState.problem && (
               <p class="task-error" role="alert">
                 {submitState.problem}
@@ -519,8 +519,9 @@ function ReturnMethodPicker({
   );
 }
 
-function SaveStatus({ state }: { state: SaveState }) {
-  let message = '';
+/** Where the draft stands on the device; a resumed draft shows when it was last saved. */
+function SaveStatus({ state, storedAt }: { state: SaveState; storedAt: string | undefined }) {
+  let message = storedAt ? ta('savedAt', { time: formatDateTime(new Date(storedAt)) }) : '';
   if (state.status === 'saving') message = ta('saving');
   if (state.status === 'saved') message = ta('savedAt', { time: formatDateTime(state.at) });
   if (state.status === 'failed') message = ta('saveFailed', { reason: state.reason });

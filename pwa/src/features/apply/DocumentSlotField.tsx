@@ -79,7 +79,7 @@ export function DocumentSlotField(props: Props) {
   const compressing = isCompressing ? compressProgress.value.get(draftId) : undefined;
   const { originals = 0, copies = 1, photoAllowed = true } = slot;
   const terms = [
-    !isRequired && t('optional'),
+    isRequired ? ta('requiredDocument') : t('optional'),
     originals > 0 && t('originals', { count: originals }),
     copies > 0 && t('copies', { count: copies }),
     !photoAllowed && t('paperOnly'),
@@ -99,7 +99,7 @@ export function DocumentSlotField(props: Props) {
           </span>
         )}
       </legend>
-      {terms.length > 0 && <p class="slot-terms">{terms.join(' · ')}</p>}
+      <p class="slot-terms">{terms.join(' · ')}</p>
       {error && (
         <p id={errorId} class="field-error">
           <span class="visually-hidden">{ta('errorPrefix')} </span>

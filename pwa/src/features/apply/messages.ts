@@ -23,6 +23,7 @@ export const ta = defineMessages(
     documentsTitle: 'Giấy tờ đính kèm',
     documentsIntro:
       'Chụp ảnh rõ nét từng trang giấy tờ, hoặc chọn tệp ảnh, PDF có sẵn. Ảnh được thu nhỏ trên máy trước khi gửi.',
+    requiredDocument: 'Bắt buộc',
     takePhoto: 'Chụp ảnh',
     takePhotoFor: 'Chụp ảnh: {slot}',
     chooseFile: 'Chọn tệp',
@@ -134,6 +135,7 @@ export const ta = defineMessages(
     documentsTitle: 'Documents',
     documentsIntro:
       'Take a clear photo of each page, or choose a photo or PDF you already have. Photos are made smaller on the phone before they are sent.',
+    requiredDocument: 'Required',
     takePhoto: 'Take a photo',
     takePhotoFor: 'Take a photo: {slot}',
     chooseFile: 'Choose a file',
