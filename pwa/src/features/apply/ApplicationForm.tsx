@@ -146,14 +146,16 @@ export function ApplicationForm(props: Props) {
     const current = slotErrors(schema.documents, files);
     setErrors((shown) => {
       const next = { ...shown };
+      let isChanged = false;
       for (const slot of schema.documents) {
         const field = slotErrorField(slot.key);
         if (!next[field]) continue;
         const error = current.find((candidate) => candidate.field === field);
+        isChanged ||= JSON.stringify(error) !== JSON.stringify(next[field]);
         if (error) next[field] = error;
         else delete next[field];
       }
-      return next;
+      return isChanged ? next : shown;
     });
   }, [files, schema]);
 
@@ -522,7 +524,6 @@ function ReturnMethodPicker({
 /** Where the draft stands on the device; a resumed draft shows when it was last saved. */
 function SaveStatus({ state, storedAt }: { state: SaveState; storedAt: string | undefined }) {
   let message = storedAt ? ta('savedAt', { time: formatDateTime(new Date(storedAt)) }) : '';
-  if (state.status === 'saving') message = ta('saving');
   if (state.status === 'saved') message = ta('savedAt', { time: formatDateTime(state.at) });
   if (state.status === 'failed') message = ta('saveFailed', { reason: state.reason });
   return (

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 
 export type SaveState =
   | { status: 'idle' }
-  | { status: 'saving' }
   | { status: 'saved'; at: Date }
   | { status: 'failed'; reason: string };
 
@@ -18,7 +17,8 @@ export interface Autosave {
 
 /**
  * Save the form as it changes: `save` reads the latest values itself. Saves run one after the
- * other, never two at once; unsaved changes are saved when the page is hidden or left.
+ * other, never two at once; unsaved changes are saved when the page is hidden or left. The
+ * state changes only when a save ends (a "saving" flash at every pause would be announced).
  */
 export function useAutosave(save: () => Promise<void>, typingDelayMs = 600): Autosave {
   const [state, setState] = useState<SaveState>({ status: 'idle' });
@@ -39,7 +39,6 @@ export function useAutosave(save: () => Promise<void>, typingDelayMs = 600): Aut
       const report = (next: SaveState) => {
         if (isMounted.current) setState(next);
       };
-      report({ status: 'saving' });
       running.current += 1;
       queue.current = queue.current
         .then(() => latestSave.current())
