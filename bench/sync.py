@@ -348,7 +348,8 @@ def run() -> dict[str, Any]:
     result["method"] = (
         f"in-process; pull {CHANGES} changes in pages of 1,000 through service.pull + JSON "
         f"encoding vs the raw driver reading and msgspec-encoding the same rows; push "
-        f"{MUTATIONS} draft.save mutations (batches of 100, one transaction each) through "
-        "service.push vs the same rows written with the raw driver, one transaction each"
+        f"{MUTATIONS} draft.save mutations of new drafts (batches of 100, one transaction "
+        "each) through service.push with the catalogue index loaded, as in a running server, "
+        "vs the same rows written with the raw driver, one transaction each"
     )
     return result

@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 import msgspec
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import Executable, Row, Table, bindparam, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,10 +31,32 @@ MAX_FIELDS_BYTES = 64_000
 _DRAFTS: Table = Draft.__table__  # type: ignore[assignment]
 _REVISIONS: Table = DraftRevision.__table__  # type: ignore[assignment]
 # Built once: these run for every pushed save.
-_INSERT_IF_ABSENT = {
-    "postgresql": postgresql.insert(_DRAFTS).on_conflict_do_nothing(index_elements=["id"]),
-    "sqlite": sqlite.insert(_DRAFTS).on_conflict_do_nothing(index_elements=["id"]),
-}
+_DRAFT_PARAMS = ("id", "account_id", "procedure_code", "variant_key", "fields", "created_at")
+
+
+def _create_statements() -> dict[str, Executable]:
+    """Per dialect: insert a new draft at version 1 unless its id is taken. On PostgreSQL the
+    first revision goes in the same statement (a data-modifying CTE), so a row count of 1 means
+    both rows were written; SQLite has no such CTE and inserts the revision after it."""
+    values = {key: bindparam(key, type_=_DRAFTS.c[key].type) for key in _DRAFT_PARAMS}
+    values |= {"version": literal(1), "updated_at": values["created_at"]}
+    created = (
+        postgresql.insert(_DRAFTS)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(_DRAFTS.c.id, _DRAFTS.c.version, _DRAFTS.c.fields)
+        .cte("created")
+    )
+    with_revision = (
+        insert(_REVISIONS)
+        .from_select(["draft_id", "version", "fields"], select(created))
+        .add_cte(created)
+    )
+    alone = sqlite.insert(_DRAFTS).values(values).on_conflict_do_nothing(index_elements=["id"])
+    return {"postgresql": with_revision, "sqlite": alone}
+
+
+_CREATE = _create_statements()
 _READ_FOR_UPDATE = (
     select(
         _DRAFTS.c.account_id,
@@ -112,22 +134,29 @@ async def _procedure_exists(db: AsyncSession, ctx: MutationContext, code: str) -
     return await procedure_exists(db, code)  # not in the index: maybe imported seconds ago
 
 
-async def _insert(db: AsyncSession, ctx: MutationContext, args: DraftSave) -> bool:
-    """Create the draft at version 1; False when its id is taken."""
-    inserted = await db.execute(
-        _INSERT_IF_ABSENT[db.get_bind().dialect.name],
-        {
-            "id": args.draft_id,
-            "account_id": ctx.principal.account_id,
-            "procedure_code": args.procedure_code,
-            "variant_key": args.variant_key,
-            "fields": args.fields,
-            "version": 1,
-            "created_at": ctx.now,
-            "updated_at": ctx.now,
-        },
-    )
-    return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
+async def _create(db: AsyncSession, ctx: MutationContext, args: DraftSave) -> bool:
+    """Create the draft at version 1 with its first revision; False when its id is taken."""
+    dialect = db.get_bind().dialect.name
+    params = {
+        "id": args.draft_id,
+        "account_id": ctx.principal.account_id,
+        "procedure_code": args.procedure_code,
+        "variant_key": args.variant_key,
+        "fields": args.fields,
+        "created_at": ctx.now,
+    }
+    created = await db.execute(_CREATE[dialect], params)
+    if created.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    if dialect != "postgresql":
+        await _add_revision(db, args.draft_id, 1, args.fields)
+    return True
+
+
+async def _add_revision(
+    db: AsyncSession, draft_id: str, version: int, fields: dict[str, Any]
+) -> None:
+    await db.execute(_ADD_REVISION, {"draft_id": draft_id, "version": version, "fields": fields})
 
 
 async def _find_for_update(db: AsyncSession, draft_id: str) -> Row[Any] | None:
@@ -145,9 +174,9 @@ async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) ->
     # A client that edited no earlier version most likely creates the draft: insert first.
     current = None if args.base_version is None else await _find_for_update(db, args.draft_id)
     if current is None:
-        if await _insert(db, ctx, args):
+        if await _create(db, ctx, args):
             created = (args.draft_id, args.procedure_code, args.variant_key)
-            return await _saved(db, ctx, created, args.fields, 1, [])
+            return await _logged(db, ctx, created, args.fields, 1, [])
         # The id is taken: a creation sent again, or someone else's id.
         current = await _find_for_update(db, args.draft_id)
         if current is None:  # taken and deleted again meanwhile
@@ -163,11 +192,12 @@ async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) ->
         _UPDATE,
         {"draft_id": args.draft_id, "new_fields": merged, "new_version": version, "now": ctx.now},
     )
+    await _add_revision(db, args.draft_id, version, merged)
     kept = (args.draft_id, current.procedure_code, current.variant_key)
-    return await _saved(db, ctx, kept, merged, version, conflicts)
+    return await _logged(db, ctx, kept, merged, version, conflicts)
 
 
-async def _saved(
+async def _logged(
     db: AsyncSession,
     ctx: MutationContext,
     draft: tuple[str, str, str | None],
@@ -175,10 +205,9 @@ async def _saved(
     version: int,
     conflicts: list[Any],
 ) -> dict[str, Any]:
-    """Keep the saved version as a revision and log the change; the mutation's result.
-    `draft` is (id, procedure code, variant key)."""
+    """Log the saved version for the account's clients; the mutation's result. `draft` is
+    (id, procedure code, variant key)."""
     draft_id, procedure_code, variant_key = draft
-    await db.execute(_ADD_REVISION, {"draft_id": draft_id, "version": version, "fields": fields})
     data = _data(draft_id, procedure_code, variant_key, fields, version, ctx.now)
     change = changelog.PendingChange(
         changelog.account_scope(ctx.principal.account_id), "draft", draft_id, "put", data, version
