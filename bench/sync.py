@@ -38,6 +38,7 @@ from sync.messages import DecodedPush, DraftSave, DraftSaveMutation, PullRequest
 
 CHANGES = 10_000
 MUTATIONS = 1_000
+PUSH_ROUNDS = 3
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
 
 
@@ -201,9 +202,9 @@ def _mutations(first_id: int) -> list[Any]:
     ]
 
 
-async def app_push(ctx: service.SyncContext, engine: Any, client_id: str) -> float:
+async def app_push(ctx: service.SyncContext, engine: Any, client_id: str, first_id: int) -> float:
     sessions = session_factory(engine)
-    mutations = _mutations(1)
+    mutations = _mutations(first_id)
     started = time.perf_counter()
     for start in range(0, MUTATIONS, 100):
         response = await service.push(
@@ -323,8 +324,15 @@ async def _measure(url: str, var: Path) -> dict[str, Any]:
         scope = changelog.account_scope(ctx.principal.account_id)
         pull_app = await app_pull(ctx, engine, client_id)
         pull_floor = await floor_pull(url, scope)
-        push_app = await app_push(ctx, engine, client_id)
-        push_floor = await floor_push(url, ctx.principal.account_id, client_id, MUTATIONS + 1)
+        # Push is short and this machine is shared: the best of a few alternating rounds.
+        push_app = push_floor = float("inf")
+        for round_ in range(PUSH_ROUNDS):
+            first_id = 2 * round_ * MUTATIONS + 1
+            push_app = min(push_app, await app_push(ctx, engine, client_id, first_id))
+            push_floor = min(
+                push_floor,
+                await floor_push(url, ctx.principal.account_id, client_id, first_id + MUTATIONS),
+            )
     finally:
         await engine.dispose()
     return {
@@ -350,6 +358,7 @@ def run() -> dict[str, Any]:
         f"encoding vs the raw driver reading and msgspec-encoding the same rows; push "
         f"{MUTATIONS} draft.save mutations of new drafts (batches of 100, one transaction "
         "each) through service.push with the catalogue index loaded, as in a running server, "
-        "vs the same rows written with the raw driver, one transaction each"
+        "vs the same rows written with the raw driver, one transaction each; push figures are "
+        f"the best of {PUSH_ROUNDS} alternating rounds of each"
     )
     return result
