@@ -36,3 +36,6 @@ class DraftRevision(Base):
     )
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     fields: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    # The installation whose save made this version: a later save from the same installation
+    # is based on it even before the installation has pulled it.
+    client_id: Mapped[str | None] = mapped_column(String(36))

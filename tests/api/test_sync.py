@@ -287,6 +287,32 @@ async def test_both_sides_changed_a_field_the_server_wins_and_says_so(client: Cl
     assert latest["data"]["fields"] == {"name": "An Nguyễn", "place": "Long Thành"}
 
 
+async def test_saves_from_one_phone_build_on_each_other_before_it_has_pulled(
+    client: Client,
+) -> None:
+    """A phone typing offline saves a new draft again and again, each time with no version it
+    has pulled: each save is based on its own previous one, so nothing is a conflict; a save
+    from another installation in between still is."""
+    phone = await signed_in_installation(client)
+    laptop = Installation(client)
+    await laptop.register()
+    draft = str(uuid.uuid4())
+    typed = [{"name": "Ng"}, {"name": "Nguyễn", "place": "Biên"}, {"name": "Nguyễn An"}]
+    response = await phone.push(*[phone.mutation("draft.save", save(draft, f)) for f in typed])
+    results = [r["result"] for r in response.json()["results"]]
+    assert [r["version"] for r in results] == [1, 2, 3]
+    assert all(r.get("conflicts", []) == [] for r in results)
+    await laptop.push(laptop.mutation("draft.save", save(draft, {"name": "Ân"}, base=3)))
+    # The phone, still not having pulled, changes the name again: the laptop's edit came first.
+    late = await phone.push(phone.mutation("draft.save", save(draft, {"name": "Nguyễn Ân"})))
+    [result] = late.json()["results"]
+    assert result["result"]["conflicts"] == [
+        {"field": "name", "clientValue": "Nguyễn Ân", "serverValue": "Ân"}
+    ]
+    [*_, latest] = (await laptop.pull(cursor=None))["changes"]
+    assert latest["data"]["fields"] == {"name": "Ân"}
+
+
 async def test_pages_follow_commit_order(client: Client) -> None:
     phone = await signed_in_installation(client)
     await phone.pull()

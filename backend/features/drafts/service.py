@@ -47,9 +47,13 @@ def _create_statements() -> dict[str, Executable]:
         .returning(_DRAFTS.c.id, _DRAFTS.c.version, _DRAFTS.c.fields)
         .cte("created")
     )
+    client = bindparam("client_id", type_=_REVISIONS.c.client_id.type)
     with_revision = (
         insert(_REVISIONS)
-        .from_select(["draft_id", "version", "fields"], select(created))
+        .from_select(
+            ["draft_id", "version", "fields", "client_id"],
+            select(created.c.id, created.c.version, created.c.fields, client),
+        )
         .add_cte(created)
     )
     alone = sqlite.insert(_DRAFTS).values(values).on_conflict_do_nothing(index_elements=["id"])
@@ -70,6 +74,15 @@ _READ_FOR_UPDATE = (
 )
 _READ_REVISION = select(_REVISIONS.c.fields).where(
     _REVISIONS.c.draft_id == bindparam("draft_id"), _REVISIONS.c.version == bindparam("base")
+)
+_READ_OWN_LATEST = (
+    select(_REVISIONS.c.version, _REVISIONS.c.fields)
+    .where(
+        _REVISIONS.c.draft_id == bindparam("draft_id"),
+        _REVISIONS.c.client_id == bindparam("client_id"),
+    )
+    .order_by(_REVISIONS.c.version.desc())
+    .limit(1)
 )
 _UPDATE = (
     update(_DRAFTS)
@@ -123,8 +136,21 @@ async def find_own_draft(db: AsyncSession, draft_id: str, account_id: str) -> Dr
     return (await db.execute(query)).scalar_one_or_none()
 
 
-async def _revision(db: AsyncSession, draft_id: str, version: int) -> dict[str, Any]:
-    fields = (await db.execute(_READ_REVISION, {"draft_id": draft_id, "base": version})).scalar()
+async def _base(
+    db: AsyncSession, draft_id: str, base_version: int | None, client_id: str
+) -> dict[str, Any]:
+    """What the client's edit started from: the version it last pulled (`base_version`), or
+    its own later save if it made one (its saves apply in order, and the phone holds what it
+    saved even before it pulls the version that save made). Nothing: a draft new to it."""
+    params = {"draft_id": draft_id, "client_id": client_id}
+    own = (await db.execute(_READ_OWN_LATEST, params)).first()
+    if own is not None and own.version > (base_version or 0):
+        return dict(own.fields)
+    if base_version is None:
+        return {}
+    fields = (
+        await db.execute(_READ_REVISION, {"draft_id": draft_id, "base": base_version})
+    ).scalar()
     return fields or {}
 
 
@@ -145,18 +171,23 @@ async def _create(db: AsyncSession, ctx: MutationContext, args: DraftSave) -> bo
         "fields": args.fields,
         "created_at": ctx.now,
     }
+    if dialect == "postgresql":
+        params["client_id"] = ctx.client_id
     created = await db.execute(_CREATE[dialect], params)
     if created.rowcount != 1:  # type: ignore[attr-defined]
         return False
     if dialect != "postgresql":
-        await _add_revision(db, args.draft_id, 1, args.fields)
+        await _add_revision(db, ctx, args.draft_id, 1, args.fields)
     return True
 
 
 async def _add_revision(
-    db: AsyncSession, draft_id: str, version: int, fields: dict[str, Any]
+    db: AsyncSession, ctx: MutationContext, draft_id: str, version: int, fields: dict[str, Any]
 ) -> None:
-    await db.execute(_ADD_REVISION, {"draft_id": draft_id, "version": version, "fields": fields})
+    await db.execute(
+        _ADD_REVISION,
+        {"draft_id": draft_id, "version": version, "fields": fields, "client_id": ctx.client_id},
+    )
 
 
 async def _find_for_update(db: AsyncSession, draft_id: str) -> Row[Any] | None:
@@ -183,7 +214,7 @@ async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) ->
             raise MutationRejected("not_found")
     if current.account_id != account_id:
         raise MutationRejected("not_found")  # someone else's id: it does not exist for you
-    base = await _revision(db, args.draft_id, args.base_version) if args.base_version else {}
+    base = await _base(db, args.draft_id, args.base_version, ctx.client_id)
     merged, conflicts = merge_fields(base, current.fields, args.fields)
     if merged == current.fields:
         return _result(DraftSaveResult(version=current.version, conflicts=conflicts))
@@ -192,7 +223,7 @@ async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) ->
         _UPDATE,
         {"draft_id": args.draft_id, "new_fields": merged, "new_version": version, "now": ctx.now},
     )
-    await _add_revision(db, args.draft_id, version, merged)
+    await _add_revision(db, ctx, args.draft_id, version, merged)
     kept = (args.draft_id, current.procedure_code, current.variant_key)
     return await _logged(db, ctx, kept, merged, version, conflicts)
 
