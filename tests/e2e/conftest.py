@@ -10,6 +10,7 @@ import itertools
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -45,14 +46,34 @@ PHONE_VIEWPORT: ViewportSize = {"width": 360, "height": 800}
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served app's var/ directory: its SQLite database, blobs and secret."""
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session")
+def server_rows(var_dir: Path) -> Callable[..., list[tuple[Any, ...]]]:
+    """Read the served app's database (read-only), to count what arrived on the server."""
+
+    def rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        database = sqlite3.connect(f"file:{var_dir / 'motcua.db'}?mode=ro", uri=True)
+        try:
+            return database.execute(sql, params).fetchall()
+        finally:
+            database.close()
+
+    return rows
+
+
+@pytest.fixture(scope="session")
+def base_url(var_dir: Path) -> Iterator[str]:
     """The app served from a fresh var/ directory; port 0 lets the server pick a free port."""
     if not PWA_INDEX.is_file():
         pytest.fail(
             f"{PWA_INDEX.relative_to(ROOT)} is missing: build the PWA (npm run build in pwa/)"
         )
     env = {k: v for k, v in os.environ.items() if k != "MOTCUA_DATABASE_URL"}
-    env["MOTCUA_VAR_DIR"] = str(tmp_path_factory.mktemp("var"))
+    env["MOTCUA_VAR_DIR"] = str(var_dir)
     server = subprocess.Popen(
         [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", "0"],
         cwd=ROOT,

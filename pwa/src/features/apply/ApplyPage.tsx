@@ -23,19 +23,35 @@ import { applyUrl } from './routes';
 const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
+ * The draft id just given to a new form of `code`, until the page shows it: the router may
+ * render the address without one more than once while it moves, and each render must not
+ * start another draft (the form would be remounted, losing what was typed).
+ */
+let newDraft: { code: string; id: string } | undefined;
+
+function newDraftId(code: string): string {
+  if (newDraft?.code !== code) newDraft = { code, id: uuidv7() };
+  return newDraft.id;
+}
+
+/**
  * "Nộp hồ sơ": the application form of a procedure, `?draft=<id>` resuming a draft. A new
  * form gets its draft id at once (in the address, so a reload resumes it); the draft itself is
  * stored with the first change.
  */
 export function ApplyPage({ code }: { code: string }) {
-  const { url, query, route } = useLocation();
+  const { url, path, query, route } = useLocation();
   const accountId = currentIdentity.value?.id;
   const draftId = query['draft'];
   const hasDraftId = draftId !== undefined && DRAFT_ID.test(draftId);
   useEffect(() => {
+    // While the next page's code loads, the router keeps showing this one at the new address:
+    // that is not an address without a draft id.
+    if (!path.endsWith('/apply')) return;
     if (!accountId) route(signInUrl(url), true);
-    else if (!hasDraftId) route(applyUrl(code, uuidv7()), true);
-  }, [accountId, hasDraftId, code]);
+    else if (!hasDraftId) route(applyUrl(code, newDraftId(code)), true);
+    else if (newDraft?.id === draftId) newDraft = undefined; // shown: the next form is new
+  }, [accountId, hasDraftId, code, draftId, path]);
 
   const found = useProcedure(code);
   const procedure = found.isLoaded ? found.value : undefined;
