@@ -5,6 +5,8 @@ closed halfway through an upload."""
 from __future__ import annotations
 
 import io
+import json
+import random
 import re
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, FilePayload, Locator, Page, Route, expect
 
-from tests.e2e.conftest import VirtualAuthenticator
+from tests.e2e.conftest import VirtualAuthenticator, add_authenticator
 from tests.e2e.test_catalogue import BIRTH_REGISTRATION, search_from_home
 from tests.e2e.test_identity import (
     BIRTH_REGISTRATION_CODE,
@@ -306,3 +308,130 @@ def test_two_citizens_on_one_browser_see_nothing_of_each_other(
     page.goto(f"/dossiers/{dossier_id}")
     expect(page.get_by_text("Không có hồ sơ này trên máy")).to_be_visible()
     assert device_records(page) == {"blobs": [], "submissions": []}
+
+
+def scanned_pdf(megabytes: float) -> bytes:
+    """A PDF scan of a few megabytes (not compressed on the phone): several upload chunks."""
+    body = random.Random(7).randbytes(int(megabytes * 500_000)).hex().encode()
+    return (
+        b"%PDF-1.4\n1 0 obj\n<< /Length "
+        + str(len(body)).encode()
+        + b" >>\nstream\n"
+        + body
+        + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+def test_an_upload_cut_off_by_closing_the_tab_resumes_where_it_stopped(
+    context: BrowserContext, page: Page, authenticator: VirtualAuthenticator, server_rows: Rows
+) -> None:
+    sign_up(page, "Trịnh Văn Sơn", new_phone())
+    page.goto(f"/procedures/{BIRTH_REGISTRATION_CODE}")
+    open_application(page)
+    seen: list[tuple[str, int]] = []
+    held: list[Route] = []
+
+    def watch_uploads(route: Route) -> None:
+        request = route.request
+        offset = int(request.headers.get("upload-offset", "0"))
+        seen.append((request.method, offset))
+        if request.method == "PATCH" and offset > 0 and not held:
+            held.append(route)  # the second chunk never gets an answer: the tab closes first
+            return
+        route.continue_()
+
+    context.route("**/api/v1/uploads**", watch_uploads)
+    scan = scanned_pdf(2.6)
+    with page.expect_request(
+        lambda r: r.method == "PATCH" and r.headers.get("upload-offset", "0") != "0",
+        timeout=60_000,
+    ):
+        page.get_by_label(f"Chọn tệp: {CERTIFICATE}").set_input_files(
+            files=[{"name": "giay-chung-sinh.pdf", "mimeType": "application/pdf", "buffer": scan}]
+        )
+    [attachment] = device_records(page)["blobs"]
+    [(first_chunk, length)] = server_rows(
+        'SELECT "offset", length FROM upload_session WHERE attachment_id = ?', attachment["id"]
+    )
+    assert 0 < first_chunk < length == len(scan)
+    page.close()
+
+    before = len(seen)
+    reopened = context.new_page()
+    reopened.goto("/outbox")
+    expect(reopened.get_by_text("Mọi thay đổi đã được gửi lên máy chủ.")).to_be_visible(
+        timeout=60_000
+    )
+    after = seen[before:]
+    assert ("POST", 0) not in after  # the same upload, not a new one
+    patches = [offset for method, offset in after if method == "PATCH"]
+    assert patches[0] == first_chunk  # from where the server stopped, not from the start
+    assert server_rows("SELECT status, sha256 FROM attachment WHERE id = ?", attachment["id"]) == [
+        ("available", attachment["sha256"])
+    ]
+
+
+FLAKY = re.compile(r"/api/v1/(sync|uploads)(/|$|\?)")
+
+
+class FlakyNetwork:
+    """Loses about 30% of sync and upload traffic at random: half of it before the request
+    reaches the server, half after the server has handled it (the answer is lost). Counts the
+    upload bytes the server accepted, to show that no part of a file is sent twice."""
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+        self.lost = 0
+        self.bytes_accepted = 0
+
+    def __call__(self, route: Route) -> None:
+        roll = self.random.random()
+        if roll < 0.15:
+            self.lost += 1
+            route.abort("connectionreset")
+            return
+        response = route.fetch()
+        request = route.request
+        if request.method == "PATCH" and response.status == 204:
+            self.bytes_accepted += len(request.post_data_buffer or b"")
+        if roll < 0.30:
+            self.lost += 1
+            route.abort("connectionreset")
+            return
+        route.fulfill(response=response)
+
+
+def test_twenty_applications_over_a_flaky_network_arrive_exactly_once(
+    new_browser_context: Callable[[], BrowserContext], server_rows: Rows
+) -> None:
+    network = FlakyNetwork(seed=20261122)
+    phones: list[tuple[Page, str, list[str]]] = []
+    for device in range(2):
+        context = new_browser_context()
+        page = context.new_page()
+        add_authenticator(context, page)
+        sign_up(page, f"Công dân {device + 1}", new_phone())
+        account = page.evaluate("JSON.parse(localStorage.getItem('motcua.identity')).id")
+        context.route(FLAKY, network)
+        phones.append((page, account, []))
+    for n in range(10):
+        for device, (page, _, children) in enumerate(phones):
+            children.append(f"Nguyễn Văn Con {device + 1}-{n + 1}")
+            submit_online(page, children[-1], seed=20 * device + n)
+
+    for page, account, children in phones:
+        page.goto("/dossiers")
+        submitted = page.get_by_role("list", name="Đã nộp").get_by_role("listitem")
+        expect(submitted).to_have_count(10, timeout=300_000)
+        rows = server_rows(
+            "SELECT id, status, form_data FROM dossier WHERE owner_account_id = ?", account
+        )
+        names = sorted(json.loads(form)["childFullName"] for _, _, form in rows)
+        assert names == sorted(children)  # every application once, none twice
+        assert {status for _, status, _ in rows} == {"submitted"}
+        for dossier_id, _, _ in rows:
+            files = server_rows("SELECT status FROM attachment WHERE dossier_id = ?", dossier_id)
+            assert files == [("available",), ("available",)]
+    assert network.lost > 20  # the network really was flaky
+    uploaded = sum(blob["bytes"] for page, _, _ in phones for blob in device_records(page)["blobs"])
+    assert network.bytes_accepted == uploaded  # resumed, never restarted
