@@ -15,7 +15,18 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select, union_all, update
+from sqlalchemy import (
+    Insert,
+    Row,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal
@@ -125,14 +136,17 @@ def _take_seqs_and_log(count: int) -> Insert:
 
 async def changes_after(
     db: AsyncSession, scopes: list[str], seq: int, limit: int
-) -> list[ChangeLogEntry]:
+) -> list[Row[tuple[int, str, str, str, dict[str, Any] | None, int]]]:
+    """Up to `limit` changes of `scopes` after `seq`, in seq order, as plain rows (seq,
+    entity, entity_id, op, data, version): a pull reads thousands, so no ORM objects."""
+    log = ChangeLogEntry.__table__.c
     query = (
-        select(ChangeLogEntry)
-        .where(ChangeLogEntry.scope.in_(scopes), ChangeLogEntry.seq > seq)
-        .order_by(ChangeLogEntry.seq)
+        select(log.seq, log.entity, log.entity_id, log.op, log.data, log.version)
+        .where(log.scope.in_(scopes), log.seq > seq)
+        .order_by(log.seq)
         .limit(limit)
     )
-    return list((await db.execute(query)).scalars())
+    return list((await db.execute(query)).all())
 
 
 async def counter(db: AsyncSession, name: str) -> int:
