@@ -11,7 +11,7 @@ from backend.models.catalogue import (
     ProcedureVariant,
     Sector,
 )
-from backend.models.dossiers import Dossier, DossierEvent, Notification
+from backend.models.dossiers import Dossier, DossierCodeCounter, DossierEvent, Notification
 from backend.models.drafts import Draft, DraftRevision
 from backend.models.identity import (
     Account,
@@ -40,6 +40,7 @@ __all__ = [
     "Base",
     "ChangeLogEntry",
     "Dossier",
+    "DossierCodeCounter",
     "DossierEvent",
     "Draft",
     "DraftRevision",

@@ -106,6 +106,8 @@ class ProcedureVariant(Base):
     fees: Mapped[list[dict[str, Any]]] = mapped_column(JSONValue)
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSONValue)
     form: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    # The route a dossier takes: {"steps": [...], "commune_field": ...} (FileWorkflow).
+    workflow: Mapped[dict[str, Any]] = mapped_column(JSONValue, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     effective_from: Mapped[dt.date] = mapped_column(Date)
     effective_to: Mapped[dt.date | None] = mapped_column(Date)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, JSONValue, UTCDateTime
@@ -37,9 +37,20 @@ class Dossier(Base):
     return_method: Mapped[ReturnMethod] = mapped_column(String(16))
     form_data: Mapped[dict[str, Any]] = mapped_column(JSONValue)
     status: Mapped[str] = mapped_column(String(24), index=True)
+    # The one-stop desk that receives it and returns the result.
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    # Where it is now: the workflow step (key and position) and the agency that holds it.
     current_step: Mapped[str | None] = mapped_column(String(64))
+    step_index: Mapped[int | None] = mapped_column(Integer)
+    step_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    step_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    step_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The commune whose agencies handle a commune-level procedure.
+    commune_code: Mapped[str | None] = mapped_column(String(5))
+    # The unguessable token in the receipt's QR, for the public lookup.
+    lookup_token: Mapped[str | None] = mapped_column(String(43), unique=True)
     is_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    apologized_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -65,6 +76,26 @@ class DossierEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    # The process-control sheet (phiếu kiểm soát quá trình): the step the action closed or
+    # took place in, at which agency, its due time and how it finished against it.
+    step_key: Mapped[str | None] = mapped_column(String(64))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    to_step_key: Mapped[str | None] = mapped_column(String(64))
+    to_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    step_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(8))
+
+
+class DossierCodeCounter(Base):
+    """The last dossier number an agency gave on a day: codes are `<agency>-<yyMMdd>-<NNNN>`,
+    taken by incrementing this row in the receiving transaction, so two desks never give the
+    same number (the row is locked until commit on PostgreSQL)."""
+
+    __tablename__ = "dossier_code_counter"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class Notification(Base):

@@ -75,6 +75,36 @@ class FileDocument(msgspec.Struct, frozen=True):
     copies: int = 1
 
 
+StepKind = Literal["process", "field_verification", "payment", "approval", "inter_agency"]
+StepRole = Literal["desk", "handler", "approver", "field", "postal"]
+
+
+class FileWorkflowStep(msgspec.Struct, frozen=True):
+    """One step a dossier of the procedure goes through (DESIGN.md §3).
+
+    `agency` is an agency kind (`tax_office`, `commune_police`, ...) or `one_stop`: the
+    one-stop desk of the procedure's level (the province's public service centre, or the
+    people's committee of the dossier's commune). Commune-level kinds resolve to the agency
+    of the dossier's commune. `hours` is the step's allotted working time.
+    """
+
+    key: str
+    name_vi: str
+    agency: str
+    role: StepRole
+    hours: float
+    kind: StepKind = "process"
+    name_en: str | None = None
+
+
+class FileWorkflow(msgspec.Struct, frozen=True):
+    """A procedure's route: its steps in order, from reception to the returned result.
+    `commune_field` names the address field of the form whose commune handles the dossier."""
+
+    steps: list[FileWorkflowStep]
+    commune_field: str | None = None
+
+
 class FileProcedure(msgspec.Struct, frozen=True):
     code: str
     name_vi: str
@@ -93,6 +123,7 @@ class FileProcedure(msgspec.Struct, frozen=True):
     documents_vi: list[str] = []
     documents: list[FileDocument] | None = None
     form: FormSchema | None = None
+    workflow: FileWorkflow | None = None
     effective_from: dt.date | None = None
 
 
@@ -218,7 +249,29 @@ def variant_content(entry: FileProcedure) -> dict[str, Any]:
         "fees": [msgspec.to_builtins(fee) for fee in entry.fees],
         "documents": [msgspec.to_builtins(doc) for doc in documents],
         "form": msgspec.to_builtins(form),
+        "workflow": msgspec.to_builtins(entry.workflow or default_workflow(entry)),
     }
+
+
+def default_workflow(entry: FileProcedure) -> FileWorkflow:
+    """The plain route when a catalogue gives none: reception at the one-stop desk, the
+    competent agency's handler and approver, and return at the desk, in the procedure's
+    processing time (same-day: one working day)."""
+    days = entry.processing.value or 1
+    total = days * (24 if entry.processing.unit == "calendar_days" else 8)
+    if entry.processing.unit == "working_hours":
+        total = entry.processing.value or 8
+    agency = entry.agency_kind or slug(entry.agency_vi, "_")
+    return FileWorkflow(
+        steps=[
+            FileWorkflowStep("reception", "Tiếp nhận hồ sơ", "one_stop", "desk", total * 0.1),
+            FileWorkflowStep("processing", "Thẩm định, giải quyết", agency, "handler", total * 0.6),
+            FileWorkflowStep(
+                "approval", "Phê duyệt kết quả", agency, "approver", total * 0.2, "approval"
+            ),
+            FileWorkflowStep("return", "Trả kết quả", "one_stop", "desk", total * 0.1),
+        ]
+    )
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -321,6 +374,7 @@ def _variant(
         fees=content["fees"],
         documents=content["documents"],
         form=content["form"],
+        workflow=content["workflow"],
         content_hash=digest,
         effective_from=effective_from,
         effective_to=None,
