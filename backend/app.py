@@ -25,6 +25,7 @@ from backend.core.pwa import serve_pwa, serve_pwa_index
 from backend.core.ratelimit import RateLimiter
 from backend.features.catalogue.index import CatalogueIndex
 from backend.features.catalogue.routes import CatalogueController
+from backend.features.dossiers.routes import WorkController
 from backend.features.health.routes import health
 from backend.features.identity.guard import enforce_access
 from backend.features.identity.routes import (
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             DeskIdentityController,
             StaffController,
             SyncController,
+            WorkController,
             UploadController,
             client_config,
             serve_pwa_index,

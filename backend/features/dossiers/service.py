@@ -29,6 +29,7 @@ from backend.features.dossiers.states import (
     allowed_actions,
     transition,
 )
+from backend.features.dossiers.workflow import Resolver, commune_of, route_of
 from backend.features.drafts.service import find_own_draft
 from backend.features.notifications.service import notify
 from backend.features.sync import changelog
@@ -282,6 +283,14 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
     if errors:
         raise MutationRejected("invalid_form", errors=[msgspec.to_builtins(e) for e in errors])
 
+    route = route_of(variant)
+    commune = commune_of(route, args.fields)
+    reception = route.steps[0] if route.steps else None
+    desk = (
+        await Resolver(db, procedure.agency_level, commune).agency_for(reception)
+        if reception
+        else None
+    )
     try:
         status = take_action(
             db, None, "submit", "citizen", principal, ctx.now, dossier_id=args.dossier_id
@@ -302,8 +311,12 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
         return_method=args.return_method,
         form_data=dict(args.fields),
         status=status,
-        agency_id=None,
-        current_step=None,
+        agency_id=desk.id if desk else None,
+        current_step=reception.key if reception else None,
+        step_index=0 if reception else None,
+        step_agency_id=desk.id if desk else None,
+        step_started_at=ctx.now,
+        commune_code=commune,
         is_overdue=False,
         submitted_at=ctx.now,
         received_at=None,
@@ -350,7 +363,7 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
             db,
             principal.account_id,
             "dossier.submitted",
-            _notice_params(dossier, procedure, ctx),
+            notice_params(dossier, procedure, ctx.now, ctx.settings.timezone),
             ctx.now,
             dossier_id=dossier.id,
         )
@@ -363,12 +376,16 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
     return result
 
 
-def _notice_params(dossier: Dossier, procedure: Procedure, ctx: MutationContext) -> dict[str, str]:
+def notice_params(
+    dossier: Dossier, procedure: Procedure, now: dt.datetime, timezone: str
+) -> dict[str, str]:
+    """What a notice about the dossier may say (each template uses some of it)."""
     return {
         "reference": dossier.code or dossier.reference,
         "procedure": procedure.name,
         "procedure_en": procedure.name_en or procedure.name,
-        "time": _local_time(ctx.now, ctx.settings.timezone),
+        "time": _local_time(now, timezone),
+        "due": _local_time(dossier.due_at, timezone) if dossier.due_at else "—",
     }
 
 
@@ -409,7 +426,7 @@ async def withdraw(db: AsyncSession, ctx: MutationContext, args: DossierWithdraw
         db,
         dossier.owner_account_id,
         "dossier.withdrawn",
-        _notice_params(dossier, procedure, ctx),
+        notice_params(dossier, procedure, ctx.now, ctx.settings.timezone),
         ctx.now,
         dossier_id=dossier.id,
     )

@@ -62,6 +62,106 @@ TEMPLATES: Final[dict[str, Template]] = {
                 "at {time}.",
             ),
         ),
+        _template(
+            "dossier.received",
+            1,
+            "reference procedure procedure_en due",
+            Wording(
+                "Hồ sơ {reference} đã được tiếp nhận",
+                "Hồ sơ “{procedure}” đã được tiếp nhận với mã {reference}. Ngày hẹn trả kết "
+                "quả: {due}. Bạn có thể xem giấy tiếp nhận và mã QR tra cứu trong ứng dụng.",
+            ),
+            Wording(
+                "Application {reference} received",
+                "Your application “{procedure_en}” was received with code {reference}. The "
+                "result is due {due}. The receipt and its lookup QR are in the app.",
+            ),
+        ),
+        _template(
+            "dossier.refused",
+            1,
+            "reference procedure procedure_en",
+            Wording(
+                "Hồ sơ {reference} không được tiếp nhận",
+                "Hồ sơ “{procedure}” không được tiếp nhận. Lý do có trong tiến trình hồ sơ.",
+            ),
+            Wording(
+                "Application {reference} not accepted",
+                "Your application “{procedure_en}” was not accepted. The reasons are in its "
+                "timeline.",
+            ),
+        ),
+        _template(
+            "dossier.processing",
+            1,
+            "reference procedure procedure_en",
+            Wording(
+                "Hồ sơ {reference} đang được giải quyết",
+                "Hồ sơ “{procedure}” đã được chuyển đến bước giải quyết tiếp theo.",
+            ),
+            Wording(
+                "Application {reference} in progress",
+                "Your application “{procedure_en}” has moved on to the next step.",
+            ),
+        ),
+        _template(
+            "dossier.awaiting_payment",
+            1,
+            "reference procedure procedure_en",
+            Wording(
+                "Hồ sơ {reference} chờ nộp thuế, phí",
+                "Hồ sơ “{procedure}” cần bạn nộp thuế, phí để được giải quyết tiếp. Bạn có "
+                "thể nộp tại bộ phận một cửa.",
+            ),
+            Wording(
+                "Application {reference} awaits payment",
+                "Your application “{procedure_en}” needs the taxes and fees paid to continue. "
+                "You can pay at the one-stop desk.",
+            ),
+        ),
+        _template(
+            "dossier.result_ready",
+            1,
+            "reference procedure procedure_en",
+            Wording(
+                "Hồ sơ {reference} đã có kết quả",
+                "Kết quả hồ sơ “{procedure}” đã sẵn sàng. Mời bạn nhận kết quả theo hình "
+                "thức đã chọn.",
+            ),
+            Wording(
+                "Result of application {reference} is ready",
+                "The result of your application “{procedure_en}” is ready to be collected "
+                "the way you chose.",
+            ),
+        ),
+        _template(
+            "dossier.stopped",
+            1,
+            "reference procedure procedure_en",
+            Wording(
+                "Hồ sơ {reference} dừng giải quyết",
+                "Hồ sơ “{procedure}” đã dừng giải quyết. Lý do có trong tiến trình hồ sơ.",
+            ),
+            Wording(
+                "Application {reference} stopped",
+                "Processing of your application “{procedure_en}” was stopped. The reasons are "
+                "in its timeline.",
+            ),
+        ),
+        _template(
+            "dossier.returned",
+            1,
+            "reference procedure procedure_en time",
+            Wording(
+                "Đã trả kết quả hồ sơ {reference}",
+                "Kết quả hồ sơ “{procedure}” đã được trả lúc {time}. Mời bạn đánh giá sự phục vụ.",
+            ),
+            Wording(
+                "Result of application {reference} handed over",
+                "The result of your application “{procedure_en}” was handed over at {time}. "
+                "Please rate the service.",
+            ),
+        ),
     )
 }
 

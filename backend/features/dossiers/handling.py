@@ -1,0 +1,272 @@
+"""One-stop processing (DESIGN.md §3, §7): staff move a dossier along its route.
+
+Every action is taken at the dossier's current step, by someone holding that step's role at
+that step's agency; anyone else is told the dossier does not exist. The state machine says
+which status follows; the step's due time says whether it finished early, on time or late,
+and the event records it all (the process-control sheet). Each status change puts a notice
+in the citizen's inbox and syncs the dossier to their phone, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.config import Settings
+from backend.core.auth import Principal
+from backend.core.errors import InvalidTransition, NotFound
+from backend.features.catalogue.calendar import WorkingCalendar
+from backend.features.dossiers import deadlines
+from backend.features.dossiers.service import dossier_change, notice_params
+from backend.features.dossiers.states import Action, Actor, Status, transition
+from backend.features.dossiers.workflow import Resolver, Step, route_of, step_at, working_calendar
+from backend.features.notifications.service import notify
+from backend.features.sync import changelog
+from backend.models import Agency, Dossier, DossierCodeCounter, DossierEvent, Procedure
+from backend.models import ProcedureVariant as Variant
+
+StaffAction = Literal["receive", "refuse", "forward", "approve", "stop", "pay", "return_result"]
+
+# The notice each new status sends the citizen.
+NOTICES: Final[dict[str, str]] = {
+    "received": "dossier.received",
+    "refused": "dossier.refused",
+    "processing": "dossier.processing",
+    "awaiting_payment": "dossier.awaiting_payment",
+    "result_ready": "dossier.result_ready",
+    "stopped": "dossier.stopped",
+    "returned": "dossier.returned",
+}
+
+
+class StepActionNotAllowed(InvalidTransition):
+    """The action does not belong to the dossier's current step (409)."""
+
+    problem_type = "dossier-step-action"
+
+
+@dataclass(frozen=True)
+class StaffContext:
+    settings: Settings
+    principal: Principal
+    now: dt.datetime
+
+
+@dataclass
+class Loaded:
+    dossier: Dossier
+    procedure: Procedure
+    variant: Variant
+    steps: list[Step]
+    step: Step
+    agency: Agency
+
+
+def actions_at(step: Step, index: int, count: int) -> tuple[StaffAction, ...]:
+    """What can be done at a step: the route's shape decides, not the status alone."""
+    if index == 0:
+        return ("receive", "refuse")
+    if index == count - 1:
+        return ("return_result",)
+    if step.kind == "payment":
+        return ("pay",)
+    if step.kind == "approval":
+        return ("approve", "stop")
+    return ("forward",)
+
+
+async def _load(db: AsyncSession, ctx: StaffContext, dossier_id: str) -> Loaded:
+    """The dossier, locked, if the acting person holds its current step's role at its
+    current step's agency; otherwise it does not exist for them."""
+    query = select(Dossier).where(Dossier.id == dossier_id).with_for_update()
+    dossier = (await db.execute(query)).scalar_one_or_none()
+    if dossier is None or dossier.step_agency_id is None:
+        raise NotFound()
+    variant = await db.get(Variant, dossier.variant_id)
+    agency = await db.get(Agency, dossier.step_agency_id)
+    procedure = (
+        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
+    ).scalar_one()
+    assert variant is not None
+    assert agency is not None
+    steps = route_of(variant).steps
+    step = step_at(steps, dossier.step_index)
+    if step is None or not ctx.principal.may_act_at(agency.code, step.role):
+        raise NotFound()
+    return Loaded(dossier, procedure, variant, steps, step, agency)
+
+
+async def next_code(db: AsyncSession, agency: Agency, day: dt.date) -> str:
+    """`<agency code>-<yyMMdd>-<NNNN>`: the agency's next number of the day. The counter row
+    is inserted or incremented in one statement and stays locked until commit."""
+    dialect = db.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table: Table = DossierCodeCounter.__table__  # type: ignore[assignment]
+    statement = (
+        insert(table)
+        .values(agency_id=agency.id, day=day, last=1)
+        .on_conflict_do_update(index_elements=["agency_id", "day"], set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
+    number = int((await db.execute(statement)).scalar_one())
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+async def act(
+    db: AsyncSession,
+    ctx: StaffContext,
+    dossier_id: str,
+    action: StaffAction,
+    *,
+    note: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Dossier:
+    """Take `action` on the dossier at its current step (see the module doc)."""
+    loaded = await _load(db, ctx, dossier_id)
+    dossier, steps, step = loaded.dossier, loaded.steps, loaded.step
+    index = dossier.step_index or 0
+    if action not in actions_at(step, index, len(steps)):
+        raise StepActionNotAllowed(step=step.key, action=action)
+    actor: Actor = step.role
+    now = ctx.now
+    calendar = await working_calendar(db)
+    before: Status = dossier.status  # type: ignore[assignment]
+    after = _next_status(before, action, actor, steps, index)
+
+    closing = dossier.step_due_at
+    event = DossierEvent(
+        dossier_id=dossier.id,
+        action=action,
+        status_from=before,
+        status_to=after,
+        actor_account_id=ctx.principal.account_id,
+        actor_role=actor,
+        at=now,
+        note=note,
+        detail=detail or {},
+        step_key=step.key,
+        agency_id=loaded.agency.id,
+        step_due_at=closing,
+        outcome=deadlines.outcome(now, closing) if closing else None,
+    )
+    if action == "receive":
+        await _receive(db, ctx, loaded, calendar)
+    ends = after in ("refused", "stopped", "returned")
+    if ends:
+        dossier.finished_at = now
+        dossier.current_step = dossier.step_index = dossier.step_agency_id = None
+        dossier.step_started_at = dossier.step_due_at = None
+    else:
+        following = steps[index + 1]
+        resolver = Resolver(db, loaded.procedure.agency_level, dossier.commune_code)
+        target = await resolver.agency_for(following)
+        if target is None:
+            raise NotFound(step=following.key)
+        dossier.step_index = index + 1
+        dossier.current_step = following.key
+        dossier.step_agency_id = target.id
+        dossier.step_started_at = now
+        dossier.step_due_at = (
+            deadlines.add_working_hours(
+                deadlines.clock_start(now, calendar), following.hours, calendar
+            )
+            if following.hours > 0
+            else None  # a payment waits on the citizen: the agencies' clock does not run
+        )
+        event.to_step_key = following.key
+        event.to_agency_id = target.id
+    db.add(event)
+    if dossier.due_at is not None and not ends:
+        dossier.is_overdue = now > dossier.due_at
+    dossier.status = after
+    dossier.version += 1
+    dossier.updated_at = now
+    await db.flush()
+    changes = [await dossier_change(db, dossier)]
+    if after != before and after in NOTICES:
+        params = notice_params(dossier, loaded.procedure, now, ctx.settings.timezone)
+        changes.append(
+            await notify(
+                db,
+                dossier.owner_account_id,
+                NOTICES[after],
+                params,
+                now,
+                dossier_id=dossier.id,
+            )
+        )
+    await changelog.append(db, changes, now)
+    return dossier
+
+
+def _next_status(
+    before: Status, action: StaffAction, actor: Actor, steps: list[Step], index: int
+) -> Status:
+    """The state machine's answer; handing a dossier on to a payment step asks for payment."""
+    move: Action = action
+    if action == "forward" and steps[index + 1].kind == "payment":
+        move = "request_payment"
+    return transition(before, move, actor)
+
+
+async def _receive(
+    db: AsyncSession, ctx: StaffContext, loaded: Loaded, calendar: WorkingCalendar
+) -> None:
+    """Reception: the dossier code, the due date and the lookup token of the receipt."""
+    dossier, now = loaded.dossier, ctx.now
+    zone = ZoneInfo(ctx.settings.timezone)
+    dossier.code = await next_code(db, loaded.agency, now.astimezone(zone).date())
+    dossier.received_at = now
+    dossier.due_at = deadlines.working_deadline(
+        now,
+        loaded.variant.processing_value,
+        loaded.variant.processing_unit,
+        calendar,
+    )
+    dossier.lookup_token = secrets.token_urlsafe(32)
+
+
+async def work_queue(db: AsyncSession, principal: Principal) -> list[tuple[Dossier, Step]]:
+    """The dossiers waiting at a step where this person holds the step's role and agency."""
+    codes = {grant.agency_code for grant in principal.roles if grant.agency_code}
+    if not codes:
+        return []
+    agencies = {
+        a.id: a.code
+        for a in (await db.execute(select(Agency).where(Agency.code.in_(codes)))).scalars()
+    }
+    query = (
+        select(Dossier, Variant)
+        .join(Variant, Variant.id == Dossier.variant_id)
+        .where(Dossier.step_agency_id.in_(agencies))
+        .order_by(Dossier.step_due_at.is_(None), Dossier.step_due_at, Dossier.submitted_at)
+    )
+    waiting: list[tuple[Dossier, Step]] = []
+    for dossier, variant in (await db.execute(query)).all():
+        step = step_at(route_of(variant).steps, dossier.step_index)
+        code = agencies.get(dossier.step_agency_id or 0)
+        if step is not None and code is not None and principal.may_act_at(code, step.role):
+            waiting.append((dossier, step))
+    return waiting
+
+
+async def mark_overdue(db: AsyncSession, now: dt.datetime) -> int:
+    """Flag open dossiers past their due time (a housekeeping job); returns how many."""
+    result = await db.execute(
+        update(Dossier)
+        .where(
+            Dossier.due_at < now,
+            Dossier.finished_at.is_(None),
+            Dossier.is_overdue.is_(False),
+        )
+        .values(is_overdue=True)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,79 @@
+"""Wire shapes of the staff dossier API (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.features.dossiers.handling import StaffAction
+
+
+class Camel(msgspec.Struct, rename="camel", omit_defaults=True):
+    pass
+
+
+class StepOut(Camel):
+    key: str
+    name: str
+    role: str
+    kind: str
+    agency_code: str
+    name_en: str | None = None
+    due_at: str | None = None
+
+
+class WorkItem(Camel):
+    """A dossier waiting at a step of this person's, with what they may do to it."""
+
+    id: str
+    reference: str
+    procedure_code: str
+    procedure_name: str
+    status: str
+    status_code: int
+    submitted_at: str
+    step: StepOut
+    actions: list[StaffAction]
+    channel: str
+    is_overdue: bool = False
+    code: str | None = None
+    due_at: str | None = None
+
+
+class SheetRow(Camel):
+    """One row of the process-control sheet (phiếu kiểm soát quá trình)."""
+
+    at: str
+    action: str
+    status: str
+    actor_role: str
+    step_key: str | None = None
+    agency_code: str | None = None
+    to_step_key: str | None = None
+    to_agency_code: str | None = None
+    step_due_at: str | None = None
+    outcome: Literal["early", "on_time", "late"] | None = None
+    note: str | None = None
+
+
+class WorkDetail(WorkItem, kw_only=True):
+    sheet: list[SheetRow]
+
+
+class ActionRequest(Camel):
+    action: StaffAction
+    note: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+
+
+class ActionResult(Camel):
+    """Where the dossier stands after the action: its status, its next step (none once
+    finished) and its process-control sheet."""
+
+    id: str
+    status: str
+    status_code: int
+    sheet: list[SheetRow]
+    code: str | None = None
+    due_at: str | None = None
+    step: StepOut | None = None

@@ -1,0 +1,173 @@
+"""One-stop processing through the API: a land transfer received at the province's one-stop
+desk, handed between the land registration office and the tax office, paid at the counter,
+approved and returned — each action by the right person at the right step, each step's due
+time and outcome on the process-control sheet, the citizen told at every status."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+
+from backend.config import Settings
+from backend.models import Dossier
+from tests.api.test_dossiers import a_commune, only_result, uploaded
+from tests.api.test_sync import Installation, database, signed_in_installation
+from tests.support.applications import required_slots, submit_args, valid_fields
+from tests.support.identity import Person, device, operator_creates_staff
+
+Client = AsyncTestClient[Litestar]
+LAND_TRANSFER = "1.013831"
+SERVICE_CENTRE = "000.00.01.H19"
+LAND_OFFICE = "000.00.05.H19"
+TAX_OFFICE = "000.00.06.H19"
+
+
+async def staff(
+    settings: Settings, http: httpx.AsyncClient, name: str, *roles: tuple[str, str]
+) -> Person:
+    token = await operator_creates_staff(
+        settings, name, [{"role": role, "agency_code": agency} for role, agency in roles]
+    )
+    person = Person(http)
+    assert (await person.enroll(token)).status_code == 200
+    return person
+
+
+async def apply(client: Client, settings: Settings, procedure: str) -> tuple[Installation, str]:
+    phone = await signed_in_installation(client)
+    detail = (await client.get(f"/api/v1/procedures/{procedure}")).json()
+    form = detail["variants"][0]["form"]
+    documents = {
+        slot: [await uploaded(phone, seed)] for seed, slot in enumerate(required_slots(form), 40)
+    }
+    args = submit_args(procedure, valid_fields(form, await a_commune(settings)), documents)
+    result = await only_result(await phone.push(phone.mutation("dossier.submit", args)))
+    assert result["status"] == "applied", result
+    return phone, args["dossierId"]
+
+
+async def work(http: httpx.AsyncClient) -> list[dict[str, Any]]:
+    response = await http.get("/api/v1/work/dossiers")
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+async def take(
+    http: httpx.AsyncClient, dossier_id: str, action: str, note: str | None = None
+) -> httpx.Response:
+    body = {"action": action, **({"note": note} if note else {})}
+    return await http.post(f"/api/v1/work/dossiers/{dossier_id}/actions", json=body)
+
+
+async def test_a_land_transfer_crosses_three_agencies_to_its_return(
+    client: Client, settings: Settings
+) -> None:
+    phone, dossier_id = await apply(client, settings, LAND_TRANSFER)
+    async with (
+        device(client) as desk_pc,
+        device(client) as land_pc,
+        device(client) as tax_pc,
+        device(client) as approver_pc,
+    ):
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        await staff(settings, land_pc, "Lê Thị Đất", ("handler", LAND_OFFICE))
+        await staff(settings, tax_pc, "Phạm Văn Thuế", ("handler", TAX_OFFICE))
+        await staff(settings, approver_pc, "Võ Minh Duyệt", ("approver", LAND_OFFICE))
+
+        [incoming] = await work(desk_pc)
+        assert (incoming["id"], incoming["status"], incoming["actions"]) == (
+            dossier_id,
+            "submitted",
+            ["receive", "refuse"],
+        )
+        assert incoming["step"]["agencyCode"] == SERVICE_CENTRE
+        assert await work(land_pc) == []  # not at the land office yet
+        # Only the step's role at the step's agency may act; others do not see it.
+        assert (await take(land_pc, dossier_id, "receive")).status_code == 404
+        assert (await take(desk_pc, dossier_id, "approve")).status_code == 409
+        assert (await take(desk_pc, dossier_id, "refuse")).status_code == 422  # reasons needed
+
+        received = (await take(desk_pc, dossier_id, "receive")).json()
+        assert received["status"] == "received"
+        assert re.fullmatch(rf"{re.escape(SERVICE_CENTRE)}-\d{{6}}-0001", received["code"])
+        assert received["dueAt"] is not None
+        assert received["step"]["key"] == "land_check"
+        assert received["step"]["agencyCode"] == LAND_OFFICE
+        assert await work(desk_pc) == []
+
+        [at_land] = await work(land_pc)
+        assert at_land["actions"] == ["forward"]
+        assert (await take(tax_pc, dossier_id, "forward")).status_code == 404
+        moved = (await take(land_pc, dossier_id, "forward")).json()
+        assert (moved["status"], moved["step"]["agencyCode"]) == ("processing", TAX_OFFICE)
+        assert await work(land_pc) == []
+
+        taxed = (await take(tax_pc, dossier_id, "forward")).json()
+        assert taxed["status"] == "awaiting_payment"
+        assert (taxed["step"]["kind"], taxed["step"]["agencyCode"]) == ("payment", SERVICE_CENTRE)
+        assert taxed["step"].get("dueAt") is None  # the agencies' clock waits for the citizen
+
+        paid = (await take(desk_pc, dossier_id, "pay", "Nộp tiền mặt tại quầy")).json()
+        assert (paid["status"], paid["step"]["key"]) == ("processing", "land_update")
+        updated = (await take(land_pc, dossier_id, "forward")).json()
+        assert updated["step"]["key"] == "approval"
+        assert (await take(land_pc, dossier_id, "approve")).status_code == 404  # not an approver
+        approved = (await take(approver_pc, dossier_id, "approve")).json()
+        assert (approved["status"], approved["step"]["key"]) == ("result_ready", "return")
+        returned = (await take(desk_pc, dossier_id, "return_result")).json()
+        assert returned["status"] == "returned"
+        assert returned.get("step") is None
+
+    sheet = returned["sheet"]
+    assert [(row["action"], row.get("stepKey"), row.get("toStepKey")) for row in sheet] == [
+        ("submit", None, None),
+        ("receive", "reception", "land_check"),
+        ("forward", "land_check", "tax"),
+        ("forward", "tax", "payment"),
+        ("pay", "payment", "land_update"),
+        ("forward", "land_update", "approval"),
+        ("approve", "approval", "return"),
+        ("return_result", "return", None),
+    ]
+    agencies = {row.get("agencyCode") for row in sheet} - {None}
+    assert agencies == {SERVICE_CENTRE, LAND_OFFICE, TAX_OFFICE}
+    timed = [row for row in sheet if row.get("stepDueAt")]
+    assert {row["outcome"] for row in timed} <= {"early", "on_time"}  # all done at once
+    assert len(timed) >= 5
+
+    dossier = (
+        await database(settings, select(Dossier).where(Dossier.id == dossier_id))
+    ).scalar_one()
+    assert dossier.status == "returned"
+    assert dossier.finished_at is not None
+    assert dossier.lookup_token is not None
+    changes = (await phone.pull(cursor=None))["changes"]
+    [synced] = [c["data"] for c in changes if c["entity"] == "dossier"]
+    assert synced["code"] == received["code"]
+    assert [step["status"] for step in synced["timeline"]] == [
+        "submitted",
+        "received",
+        "processing",
+        "awaiting_payment",
+        "processing",
+        "processing",
+        "result_ready",
+        "returned",
+    ]
+    notices = sorted(c["data"]["template"] for c in changes if c["entity"] == "notification")
+    assert notices == sorted(
+        [
+            "dossier.submitted",
+            "dossier.received",
+            "dossier.processing",
+            "dossier.awaiting_payment",
+            "dossier.processing",
+            "dossier.result_ready",
+            "dossier.returned",
+        ]
+    )
