@@ -25,6 +25,7 @@ from backend.core.pwa import serve_pwa, serve_pwa_index
 from backend.core.ratelimit import RateLimiter
 from backend.features.catalogue.index import CatalogueIndex
 from backend.features.catalogue.routes import CatalogueController
+from backend.features.dossiers import jobs as dossier_jobs
 from backend.features.dossiers.routes import WorkController
 from backend.features.health.routes import health
 from backend.features.identity.guard import enforce_access
@@ -39,7 +40,7 @@ from backend.features.sync.routes import SyncController
 from backend.features.uploads import jobs as upload_jobs
 from backend.features.uploads.routes import UploadController, client_config
 
-HOUSEKEEPING = [*sync_jobs.JOBS, *upload_jobs.JOBS]
+HOUSEKEEPING = [*sync_jobs.JOBS, *upload_jobs.JOBS, *dossier_jobs.JOBS]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:

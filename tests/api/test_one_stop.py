@@ -5,6 +5,7 @@ time and outcome on the process-control sheet, the citizen told at every status.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -14,11 +15,13 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from backend.config import Settings
+from backend.core.db import create_engine, session_factory
+from backend.features.dossiers.handling import mark_overdue
 from backend.models import Dossier
 from tests.api.test_dossiers import a_commune, only_result, uploaded
 from tests.api.test_sync import Installation, database, signed_in_installation
 from tests.support.applications import required_slots, submit_args, valid_fields
-from tests.support.identity import Person, device, operator_creates_staff
+from tests.support.identity import FakeClock, Person, device, operator_creates_staff
 
 Client = AsyncTestClient[Litestar]
 LAND_TRANSFER = "1.013831"
@@ -171,3 +174,69 @@ async def test_a_land_transfer_crosses_three_agencies_to_its_return(
             "dossier.returned",
         ]
     )
+
+
+async def test_a_late_dossier_is_flagged_gets_one_apology_and_its_step_is_recorded_late(
+    client: Client, settings: Settings, clock: FakeClock
+) -> None:
+    phone, dossier_id = await apply(client, settings, LAND_TRANSFER)
+    async with device(client) as desk_pc, device(client) as land_pc, device(client) as chief_pc:
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        handler = await staff(settings, land_pc, "Lê Thị Đất", ("handler", LAND_OFFICE))
+        chief = await staff(settings, chief_pc, "Võ Minh Duyệt", ("approver", LAND_OFFICE))
+        received = (await take(desk_pc, dossier_id, "receive")).json()
+        assert (await land_pc.get("/api/v1/work/dossiers/late")).status_code == 403  # leaders
+        assert (await chief_pc.get("/api/v1/work/dossiers/late?withinHours=0")).json() == []
+        apology = {"newDueAt": "2027-01-15T10:00:00+07:00", "reason": "Chờ xác minh ranh giới"}
+        refused = await land_pc.post(f"/api/v1/work/dossiers/{dossier_id}/apology", json=apology)
+        assert (refused.status_code, refused.json()["type"].rsplit(":", 1)[-1]) == (
+            409,
+            "dossier-apology-refused",
+        )
+
+        clock.current += dt.timedelta(days=12)  # nobody touched it for twelve days
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            async with session_factory(engine)() as db, db.begin():
+                assert await mark_overdue(db, settings, clock.now()) == 1
+            async with session_factory(engine)() as db, db.begin():
+                assert await mark_overdue(db, settings, clock.now()) == 0  # flagged once
+        finally:
+            await engine.dispose()
+        flagged = (await phone.pull(cursor=None))["changes"]
+        [synced] = [c["data"] for c in flagged if c["entity"] == "dossier"]
+        assert synced["isOverdue"] is True  # the citizen's phone knows
+        for person in (handler, chief):  # staff sessions last hours, not days
+            await person.sign_in()
+        [late] = (await chief_pc.get("/api/v1/work/dossiers/late")).json()
+        assert (late["id"], late["isOverdue"], late["apologized"]) == (dossier_id, True, False)
+        assert late["dueAt"] == received["dueAt"]
+
+        too_early = {**apology, "newDueAt": received["dueAt"]}
+        response = await land_pc.post(f"/api/v1/work/dossiers/{dossier_id}/apology", json=too_early)
+        assert response.status_code == 422
+        issued = await land_pc.post(f"/api/v1/work/dossiers/{dossier_id}/apology", json=apology)
+        assert issued.status_code == 200, issued.text
+        assert issued.json()["apologized"] is True
+        again = await land_pc.post(f"/api/v1/work/dossiers/{dossier_id}/apology", json=apology)
+        assert again.status_code == 409  # once
+
+        forwarded = (await take(land_pc, dossier_id, "forward")).json()
+        [closed] = [
+            row
+            for row in forwarded["sheet"]
+            if row.get("stepKey") == "land_check" and row["action"] == "forward"
+        ]
+        assert closed["outcome"] == "late"
+        apologized = [row for row in forwarded["sheet"] if row["action"] == "apologize"]
+        assert [(row["agencyCode"], row["note"]) for row in apologized] == [
+            (LAND_OFFICE, "Chờ xác minh ranh giới")
+        ]
+
+    changes = (await phone.pull(cursor=None))["changes"]
+    [synced] = [c["data"] for c in changes if c["entity"] == "dossier"]
+    assert synced["isOverdue"] is False  # the new date is ahead
+    assert synced["apologizedAt"] is not None
+    assert synced["dueAt"].startswith("2027-01-15T03:00:00")
+    notices = [c["data"]["template"] for c in changes if c["entity"] == "notification"]
+    assert notices.count("dossier.apology") == 1

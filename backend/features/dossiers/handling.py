@@ -15,13 +15,19 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import Settings
 from backend.core.auth import Principal
-from backend.core.errors import InvalidTransition, NotFound
+from backend.core.errors import (
+    Conflict,
+    FieldProblem,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from backend.features.catalogue.calendar import WorkingCalendar
 from backend.features.dossiers import deadlines
 from backend.features.dossiers.service import dossier_change, notice_params
@@ -257,16 +263,100 @@ async def work_queue(db: AsyncSession, principal: Principal) -> list[tuple[Dossi
     return waiting
 
 
-async def mark_overdue(db: AsyncSession, now: dt.datetime) -> int:
-    """Flag open dossiers past their due time (a housekeeping job); returns how many."""
-    result = await db.execute(
-        update(Dossier)
+class ApologyRefused(Conflict):
+    """An apology letter is issued once, and only for a dossier that is or will be late."""
+
+    problem_type = "dossier-apology-refused"
+
+
+async def apologize(
+    db: AsyncSession, ctx: StaffContext, dossier_id: str, new_due_at: dt.datetime, reason: str
+) -> Dossier:
+    """The responsible agency's apology letter with a new date for the result (Văn bản xin
+    lỗi và hẹn lại ngày trả kết quả), once per dossier: issued at the step that is late."""
+    loaded = await _load(db, ctx, dossier_id)
+    dossier, now = loaded.dossier, ctx.now
+    if dossier.apologized_at is not None:
+        raise ApologyRefused(reason="already_issued")
+    step_late = dossier.step_due_at is not None and now > dossier.step_due_at
+    dossier_late = dossier.due_at is not None and now > dossier.due_at
+    if not (step_late or dossier_late):
+        raise ApologyRefused(reason="not_late")
+    earliest = max(now, dossier.due_at or now)
+    if new_due_at <= earliest:
+        raise ValidationFailed([FieldProblem("newDueAt", "too_early")])
+    db.add(
+        DossierEvent(
+            dossier_id=dossier.id,
+            action="apologize",
+            status_from=dossier.status,
+            status_to=dossier.status,
+            actor_account_id=ctx.principal.account_id,
+            actor_role=loaded.step.role,
+            at=now,
+            note=reason,
+            detail={
+                "previousDueAt": dossier.due_at.isoformat() if dossier.due_at else None,
+                "newDueAt": new_due_at.isoformat(),
+            },
+            step_key=loaded.step.key,
+            agency_id=loaded.agency.id,
+            step_due_at=dossier.step_due_at,
+        )
+    )
+    dossier.due_at = new_due_at
+    dossier.apologized_at = now
+    dossier.version += 1
+    dossier.updated_at = now
+    await db.flush()
+    params = notice_params(dossier, loaded.procedure, now, ctx.settings.timezone)
+    notice = await notify(
+        db, dossier.owner_account_id, "dossier.apology", params, now, dossier_id=dossier.id
+    )
+    await changelog.append(db, [notice, await dossier_change(db, dossier)], now)
+    return dossier
+
+
+async def late_or_due_soon(
+    db: AsyncSession, principal: Principal, now: dt.datetime, within: dt.timedelta
+) -> list[Dossier]:
+    """For leaders: the open dossiers held by their agencies that are overdue, or due (the
+    dossier or its current step) within `within`, the most urgent first."""
+    codes = principal.agencies_for("approver", "admin")
+    if not codes:
+        return []
+    ids = select(Agency.id).where(Agency.code.in_(codes))
+    horizon = now + within
+    query = (
+        select(Dossier)
+        .where(
+            Dossier.step_agency_id.in_(ids),
+            Dossier.finished_at.is_(None),
+            (Dossier.due_at < horizon) | (Dossier.step_due_at < horizon),
+        )
+        .order_by(Dossier.due_at)
+    )
+    return list((await db.execute(query)).scalars())
+
+
+async def mark_overdue(db: AsyncSession, settings: Settings, now: dt.datetime) -> int:
+    """Flag open dossiers past their due time and sync the flag to their owners (a
+    housekeeping job); returns how many were flagged."""
+    query = (
+        select(Dossier)
         .where(
             Dossier.due_at < now,
             Dossier.finished_at.is_(None),
             Dossier.is_overdue.is_(False),
         )
-        .values(is_overdue=True)
-        .execution_options(synchronize_session=False)
+        .with_for_update()
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    flagged = list((await db.execute(query)).scalars())
+    for dossier in flagged:
+        dossier.is_overdue = True
+        dossier.version += 1
+        dossier.updated_at = now
+    if flagged:
+        await db.flush()
+        await changelog.append(db, [await dossier_change(db, d) for d in flagged], now)
+    return len(flagged)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
 from backend.core.auth import Principal
@@ -16,6 +17,8 @@ from backend.features.dossiers import handling
 from backend.features.dossiers.schemas import (
     ActionRequest,
     ActionResult,
+    ApologyRequest,
+    LateItem,
     SheetRow,
     StepOut,
     WorkDetail,
@@ -125,6 +128,41 @@ class WorkController(Controller):
         return [await _item(db, dossier, step) for dossier, step in waiting]
 
     @get(
+        "/late",
+        operation_id="listLateWork",
+        summary="For leaders: open dossiers of my agencies that are late or due soon",
+        cache_control=None,
+        opt={"access": ("approver", "admin")},
+    )
+    async def list_late(
+        self,
+        request: AnyRequest,
+        db: Db,
+        within_hours: Annotated[
+            int, QueryParameter(name="withinHours", ge=0, le=720, description="Due within (hours)")
+        ] = 24,
+    ) -> list[LateItem]:
+        context = _context(request)
+        late = await handling.late_or_due_soon(
+            db, context.principal, context.now, dt.timedelta(hours=within_hours)
+        )
+        return [
+            LateItem(
+                id=d.id,
+                reference=d.reference,
+                procedure_code=d.procedure_code,
+                status=d.status,
+                is_overdue=d.is_overdue or (d.due_at is not None and context.now > d.due_at),
+                apologized=d.apologized_at is not None,
+                code=d.code,
+                due_at=_iso(d.due_at),
+                step_key=d.current_step,
+                step_due_at=_iso(d.step_due_at),
+            )
+            for d in late
+        ]
+
+    @get(
         "/{dossier_id:str}",
         operation_id="getWork",
         summary="A dossier at one of my steps, with its process-control sheet",
@@ -137,6 +175,33 @@ class WorkController(Controller):
                 assert isinstance(item, WorkDetail)
                 return item
         raise NotFound()
+
+    @post(
+        "/{dossier_id:str}/apology",
+        operation_id="issueApology",
+        summary="The apology letter with a new date for the result, once, when late",
+        status_code=200,
+    )
+    async def apologize(
+        self, request: AnyRequest, db: Db, dossier_id: FromPath[str], data: JSONBody[ApologyRequest]
+    ) -> LateItem:
+        if data.new_due_at.tzinfo is None:
+            raise ValidationFailed([FieldProblem("newDueAt", "timezone_required")])
+        d = await handling.apologize(
+            db, _context(request), dossier_id, data.new_due_at, data.reason.strip()
+        )
+        return LateItem(
+            id=d.id,
+            reference=d.reference,
+            procedure_code=d.procedure_code,
+            status=d.status,
+            is_overdue=d.is_overdue,
+            apologized=True,
+            code=d.code,
+            due_at=_iso(d.due_at),
+            step_key=d.current_step,
+            step_due_at=_iso(d.step_due_at),
+        )
 
     @post(
         "/{dossier_id:str}/actions",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 import msgspec
@@ -77,3 +78,25 @@ class ActionResult(Camel):
     code: str | None = None
     due_at: str | None = None
     step: StepOut | None = None
+
+
+class ApologyRequest(Camel):
+    """The apology letter: the new date for the result and why the dossier is late."""
+
+    new_due_at: dt.datetime
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class LateItem(Camel):
+    """An open dossier of the leader's agencies that is late or due soon."""
+
+    id: str
+    reference: str
+    procedure_code: str
+    status: str
+    is_overdue: bool
+    apologized: bool
+    code: str | None = None
+    due_at: str | None = None
+    step_key: str | None = None
+    step_due_at: str | None = None

@@ -112,6 +112,7 @@ def dossier_data(
         "dueAt": dossier.due_at.isoformat() if dossier.due_at else None,
         "finishedAt": dossier.finished_at.isoformat() if dossier.finished_at else None,
         "isOverdue": dossier.is_overdue,
+        "apologizedAt": dossier.apologized_at.isoformat() if dossier.apologized_at else None,
         "allowedActions": allowed_actions(status, "citizen"),
         "timeline": [
             {"action": e.action, "status": e.status_to, "at": e.at.isoformat(), "note": e.note}

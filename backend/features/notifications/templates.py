@@ -149,6 +149,21 @@ TEMPLATES: Final[dict[str, Template]] = {
             ),
         ),
         _template(
+            "dossier.apology",
+            1,
+            "reference procedure procedure_en due",
+            Wording(
+                "Xin lỗi về việc trễ hẹn hồ sơ {reference}",
+                "Cơ quan giải quyết xin lỗi vì hồ sơ “{procedure}” chưa có kết quả đúng hẹn. "
+                "Ngày hẹn trả kết quả mới: {due}.",
+            ),
+            Wording(
+                "Apology: application {reference} is late",
+                "The agency apologises that your application “{procedure_en}” was not "
+                "finished on time. The new date for the result is {due}.",
+            ),
+        ),
+        _template(
             "dossier.returned",
             1,
             "reference procedure procedure_en time",

@@ -1,0 +1,10 @@
+"""Dossier housekeeping: open dossiers past their due time are flagged overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from backend.core.jobs import Job
+from backend.features.dossiers.handling import mark_overdue
+
+JOBS = [Job("mark-overdue-dossiers", dt.timedelta(minutes=5), mark_overdue)]
