@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from typing import Any
 
 import httpx
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from backend.config import Settings
 from backend.core.db import create_engine, session_factory
 from backend.features.dossiers.handling import mark_overdue
-from backend.models import Dossier
+from backend.models import Account, Attachment, Dossier
 from tests.api.test_dossiers import a_commune, only_result, uploaded
 from tests.api.test_sync import Installation, database, signed_in_installation
 from tests.support.applications import required_slots, submit_args, valid_fields
@@ -240,3 +241,75 @@ async def test_a_late_dossier_is_flagged_gets_one_apology_and_its_step_is_record
     assert synced["dueAt"].startswith("2027-01-15T03:00:00")
     notices = [c["data"]["template"] for c in changes if c["entity"] == "notification"]
     assert notices.count("dossier.apology") == 1
+
+
+async def counter_photos(desk_pc: httpx.AsyncClient, form: dict[str, Any]) -> dict[str, list[str]]:
+    """The desk officer's device photographs the citizen's papers (its own uploads)."""
+    counter = Installation(desk_pc)
+    assert (await counter.register()).status_code == 200
+    return {
+        slot: [await uploaded(counter, seed)] for seed, slot in enumerate(required_slots(form), 70)
+    }
+
+
+async def test_walk_in_intake_makes_a_received_dossier_owned_by_the_citizen(
+    client: Client, settings: Settings
+) -> None:
+    detail = (await client.get(f"/api/v1/procedures/{LAND_TRANSFER}")).json()
+    form = detail["variants"][0]["form"]
+    fields = valid_fields(form, await a_commune(settings))
+    async with device(client) as desk_pc, device(client) as land_pc:
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        await staff(settings, land_pc, "Lê Thị Đất", ("handler", LAND_OFFICE))
+        documents = await counter_photos(desk_pc, form)
+        request = {
+            "dossierId": str(uuid.uuid4()),
+            "agencyCode": SERVICE_CENTRE,
+            "procedureCode": LAND_TRANSFER,
+            "fields": fields,
+            "documents": documents,
+            "applicant": {"fullName": "Đỗ Thị Quầy", "phone": "0987 654 321"},
+        }
+        wrong = await desk_pc.post(
+            "/api/v1/work/dossiers/intake", json={**request, "fields": {**fields, "x": 1}}
+        )
+        assert wrong.status_code == 422
+        assert {e["field"] for e in wrong.json()["errors"]} == {"x"}
+        elsewhere = {**request, "agencyCode": LAND_OFFICE}
+        assert (
+            await desk_pc.post("/api/v1/work/dossiers/intake", json=elsewhere)
+        ).status_code == 403
+        assert (await land_pc.post("/api/v1/work/dossiers/intake", json=request)).status_code == 403
+
+        made = await desk_pc.post("/api/v1/work/dossiers/intake", json=request)
+        assert made.status_code == 201, made.text
+        body = made.json()
+        assert body["status"] == "received"
+        assert re.fullmatch(rf"{re.escape(SERVICE_CENTRE)}-\d{{6}}-\d{{4}}", body["code"])
+        assert (body["step"]["key"], body["step"]["agencyCode"]) == ("land_check", LAND_OFFICE)
+        assert [row["action"] for row in body["sheet"]] == ["intake"]
+        [waiting] = await work(land_pc)  # on to the land office like any received dossier
+        assert waiting["id"] == request["dossierId"]
+        again = await desk_pc.post("/api/v1/work/dossiers/intake", json=request)
+        assert again.status_code == 409  # the same dossier id is not received twice
+
+    dossier = (
+        await database(settings, select(Dossier).where(Dossier.id == request["dossierId"]))
+    ).scalar_one()
+    citizen = (
+        await database(settings, select(Account).where(Account.phone == "0987654321"))
+    ).scalar_one()
+    assert (dossier.owner_account_id, dossier.applicant_account_id) == (citizen.id, citizen.id)
+    assert (citizen.kind, citizen.full_name) == ("citizen", "Đỗ Thị Quầy")
+    assert dossier.channel == "counter"
+    owners = (
+        (
+            await database(
+                settings, select(Attachment.account_id).where(Attachment.dossier_id == dossier.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert set(owners) == {citizen.id}
+    assert len(owners) == sum(len(ids) for ids in documents.values())

@@ -170,24 +170,8 @@ async def act(
         dossier.current_step = dossier.step_index = dossier.step_agency_id = None
         dossier.step_started_at = dossier.step_due_at = None
     else:
-        following = steps[index + 1]
         resolver = Resolver(db, loaded.procedure.agency_level, dossier.commune_code)
-        target = await resolver.agency_for(following)
-        if target is None:
-            raise NotFound(step=following.key)
-        dossier.step_index = index + 1
-        dossier.current_step = following.key
-        dossier.step_agency_id = target.id
-        dossier.step_started_at = now
-        dossier.step_due_at = (
-            deadlines.add_working_hours(
-                deadlines.clock_start(now, calendar), following.hours, calendar
-            )
-            if following.hours > 0
-            else None  # a payment waits on the citizen: the agencies' clock does not run
-        )
-        event.to_step_key = following.key
-        event.to_agency_id = target.id
+        await hand_on(dossier, steps, index + 1, resolver, event, now, calendar)
     db.add(event)
     if dossier.due_at is not None and not ends:
         dossier.is_overdue = now > dossier.due_at
@@ -212,6 +196,34 @@ async def act(
     return dossier
 
 
+async def hand_on(
+    dossier: Dossier,
+    steps: list[Step],
+    index: int,
+    resolver: Resolver,
+    event: DossierEvent,
+    now: dt.datetime,
+    calendar: WorkingCalendar,
+) -> None:
+    """Move the dossier to step `index` at its agency, with the step's due time; the event
+    records where it went."""
+    following = steps[index]
+    target = await resolver.agency_for(following)
+    if target is None:
+        raise NotFound(step=following.key)
+    dossier.step_index = index
+    dossier.current_step = following.key
+    dossier.step_agency_id = target.id
+    dossier.step_started_at = now
+    dossier.step_due_at = (
+        deadlines.add_working_hours(deadlines.clock_start(now, calendar), following.hours, calendar)
+        if following.hours > 0
+        else None  # a payment waits on the citizen: the agencies' clock does not run
+    )
+    event.to_step_key = following.key
+    event.to_agency_id = target.id
+
+
 def _next_status(
     before: Status, action: StaffAction, actor: Actor, steps: list[Step], index: int
 ) -> Status:
@@ -225,16 +237,24 @@ def _next_status(
 async def _receive(
     db: AsyncSession, ctx: StaffContext, loaded: Loaded, calendar: WorkingCalendar
 ) -> None:
+    await receive_at(db, loaded.dossier, loaded.variant, loaded.agency, ctx, calendar)
+
+
+async def receive_at(
+    db: AsyncSession,
+    dossier: Dossier,
+    variant: Variant,
+    agency: Agency,
+    ctx: StaffContext,
+    calendar: WorkingCalendar,
+) -> None:
     """Reception: the dossier code, the due date and the lookup token of the receipt."""
-    dossier, now = loaded.dossier, ctx.now
+    now = ctx.now
     zone = ZoneInfo(ctx.settings.timezone)
-    dossier.code = await next_code(db, loaded.agency, now.astimezone(zone).date())
+    dossier.code = await next_code(db, agency, now.astimezone(zone).date())
     dossier.received_at = now
     dossier.due_at = deadlines.working_deadline(
-        now,
-        loaded.variant.processing_value,
-        loaded.variant.processing_unit,
-        calendar,
+        now, variant.processing_value, variant.processing_unit, calendar
     )
     dossier.lookup_token = secrets.token_urlsafe(32)
 

@@ -13,7 +13,7 @@ from backend.core.auth import Principal
 from backend.core.clock import Clock
 from backend.core.deps import Db
 from backend.core.errors import FieldProblem, NotFound, ValidationFailed
-from backend.features.dossiers import handling
+from backend.features.dossiers import handling, intake
 from backend.features.dossiers.schemas import (
     ActionRequest,
     ActionResult,
@@ -177,6 +177,18 @@ class WorkController(Controller):
         raise NotFound()
 
     @post(
+        "/intake",
+        operation_id="intakeAtCounter",
+        summary="Walk-in intake: apply for a citizen at the counter; received at once",
+        status_code=201,
+        opt={"access": ("desk",)},
+    )
+    async def intake_at_counter(
+        self, request: AnyRequest, db: Db, data: JSONBody[intake.IntakeRequest]
+    ) -> ActionResult:
+        return await _result(db, await intake.intake(db, _context(request), data))
+
+    @post(
         "/{dossier_id:str}/apology",
         operation_id="issueApology",
         summary="The apology letter with a new date for the result, once, when late",
@@ -215,20 +227,24 @@ class WorkController(Controller):
         if data.action in NEEDS_REASONS and not (data.note or "").strip():
             raise ValidationFailed([FieldProblem("note", "required")])
         dossier = await handling.act(db, _context(request), dossier_id, data.action, note=data.note)
-        step = None
-        if dossier.step_index is not None:
-            variant = await db.get(ProcedureVariant, dossier.variant_id)
-            agency = await db.get(Agency, dossier.step_agency_id)
-            assert variant is not None
-            assert agency is not None
-            following = route_of(variant).steps[dossier.step_index]
-            step = _step_out(following, agency, dossier)
-        return ActionResult(
-            id=dossier.id,
-            status=dossier.status,
-            status_code=STATUS_CODES[dossier.status],  # type: ignore[index]
-            code=dossier.code,
-            due_at=_iso(dossier.due_at),
-            step=step,
-            sheet=await process_sheet(db, dossier.id),
-        )
+        return await _result(db, dossier)
+
+
+async def _result(db: Db, dossier: Dossier) -> ActionResult:
+    step = None
+    if dossier.step_index is not None:
+        variant = await db.get(ProcedureVariant, dossier.variant_id)
+        agency = await db.get(Agency, dossier.step_agency_id)
+        assert variant is not None
+        assert agency is not None
+        following = route_of(variant).steps[dossier.step_index]
+        step = _step_out(following, agency, dossier)
+    return ActionResult(
+        id=dossier.id,
+        status=dossier.status,
+        status_code=STATUS_CODES[dossier.status],  # type: ignore[index]
+        code=dossier.code,
+        due_at=_iso(dossier.due_at),
+        step=step,
+        sheet=await process_sheet(db, dossier.id),
+    )

@@ -257,6 +257,29 @@ async def _document_errors(
     return errors, [found[i] for i in named if i in found]
 
 
+async def check_application(
+    db: AsyncSession,
+    variant: ProcedureVariant,
+    fields: dict[str, Any],
+    documents: dict[str, list[str]],
+    files_owner_id: str,
+    today: dt.date,
+) -> tuple[list[FieldError], list[Attachment]]:
+    """Every broken rule of an application (its form, and its documents: files of
+    `files_owner_id`, arrived, unused), and the attachments it names."""
+    schema = msgspec.convert(variant.form, FormSchema)
+    errors = validate_form(schema, fields, today=today, communes=await _commune_codes(db))
+    document_errors, attachments = await _document_errors(db, schema, documents, files_owner_id)
+    return errors + document_errors, attachments
+
+
+async def find_variant(
+    db: AsyncSession, procedure: Procedure, key: str | None
+) -> ProcedureVariant | None:
+    """The variant in force now (the first one when no key is given)."""
+    return await _current_variant(db, procedure, key)
+
+
 @mutation("dossier.submit")
 async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) -> dict[str, Any]:
     """Create the dossier (status submitted) from a valid application, with its documents,
@@ -274,13 +297,10 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
     variant = await _current_variant(db, procedure, args.variant_key)
     if variant is None:
         raise MutationRejected("unknown_variant", variantKey=args.variant_key)
-    schema = msgspec.convert(variant.form, FormSchema)
     today = ctx.now.astimezone(ZoneInfo(ctx.settings.timezone)).date()
-    errors = validate_form(schema, args.fields, today=today, communes=await _commune_codes(db))
-    document_errors, attachments = await _document_errors(
-        db, schema, args.documents, principal.account_id
+    errors, attachments = await check_application(
+        db, variant, args.fields, args.documents, principal.account_id, today
     )
-    errors += document_errors
     if errors:
         raise MutationRejected("invalid_form", errors=[msgspec.to_builtins(e) for e in errors])
 

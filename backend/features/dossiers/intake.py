@@ -1,0 +1,202 @@
+"""Walk-in intake (issue 6): a desk officer applies on behalf of a citizen at the counter.
+
+The citizen is found by account, phone or CCCD, or given an account on the spot (they enroll
+a passkey later with a desk recovery QR). The documents are photographed at the counter by
+the officer's device and become the citizen's. The dossier is received at once (status 2):
+its code, due date and receipt exist when the citizen leaves the counter, and it syncs to
+their phone like an application made online.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from backend.features.catalogue.forms import cccd_error, is_valid_phone, normalize_phone
+from backend.features.catalogue.repository import find_procedure_row
+from backend.features.dossiers.handling import StaffContext, hand_on, receive_at
+from backend.features.dossiers.service import (
+    check_application,
+    dossier_change,
+    dossier_reference,
+    find_variant,
+    notice_params,
+)
+from backend.features.dossiers.states import transition
+from backend.features.dossiers.workflow import Resolver, commune_of, route_of, working_calendar
+from backend.features.identity.service import new_user_handle
+from backend.features.notifications.service import notify
+from backend.features.sync import changelog
+from backend.features.uploads.service import attachment_data
+from backend.models import Account, Agency, Dossier, DossierEvent
+
+Uuid = Annotated[
+    str, msgspec.Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+]
+
+
+class Camel(msgspec.Struct, rename="camel", omit_defaults=True):
+    pass
+
+
+class NewApplicant(Camel):
+    """A citizen without an account yet."""
+
+    full_name: Annotated[str, msgspec.Meta(min_length=2, max_length=100)]
+    phone: str
+    cccd: str | None = None
+
+
+class IntakeRequest(Camel):
+    dossier_id: Uuid
+    agency_code: str
+    procedure_code: str
+    fields: dict[str, Any]
+    documents: dict[str, list[Uuid]]
+    account_id: str | None = None
+    applicant: NewApplicant | None = None
+    variant_key: str | None = None
+    return_method: Literal["counter", "post"] = "counter"
+
+
+async def _applicant(db: AsyncSession, request: IntakeRequest, now: dt.datetime) -> Account:
+    if request.account_id is not None:
+        account = await db.get(Account, request.account_id)
+        if account is None or account.kind != "citizen":
+            raise NotFound(account=request.account_id)
+        return account
+    new = request.applicant
+    if new is None:
+        raise ValidationFailed([FieldProblem("applicant", "required")])
+    problems = []
+    if not is_valid_phone(new.phone):
+        problems.append(FieldProblem("applicant.phone", "phone"))
+    if new.cccd is not None and cccd_error(new.cccd, now.date()) is not None:
+        problems.append(FieldProblem("applicant.cccd", "cccd_format"))
+    if problems:
+        raise ValidationFailed(problems)
+    phone = normalize_phone(new.phone)
+    found = (await db.execute(select(Account).where(Account.phone == phone))).scalar_one_or_none()
+    if found is not None:  # the phone is already an account: that is the citizen
+        if found.kind != "citizen":
+            raise Conflict(reason="phone_of_staff")
+        return found
+    account = Account(
+        id=str(uuid.uuid4()),
+        kind="citizen",
+        full_name=new.full_name.strip(),
+        phone=phone,
+        email=None,
+        cccd=new.cccd,
+        user_handle=new_user_handle(),
+        created_at=now,
+        disabled_at=None,
+    )
+    db.add(account)
+    await db.flush()
+    return account
+
+
+async def intake(db: AsyncSession, ctx: StaffContext, request: IntakeRequest) -> Dossier:
+    """Receive an application made at the counter (see the module doc)."""
+    principal, now = ctx.principal, ctx.now
+    if not principal.may_act_at(request.agency_code, "desk"):
+        raise Forbidden()
+    desk = (
+        await db.execute(select(Agency).where(Agency.code == request.agency_code))
+    ).scalar_one_or_none()
+    if desk is None:
+        raise Forbidden()
+    if await db.get(Dossier, request.dossier_id) is not None:
+        raise Conflict(reason="already_exists")
+    procedure = await find_procedure_row(db, request.procedure_code)
+    if procedure is None:
+        raise ValidationFailed([FieldProblem("procedureCode", "not_an_option")])
+    variant = await find_variant(db, procedure, request.variant_key)
+    if variant is None:
+        raise ValidationFailed([FieldProblem("variantKey", "not_an_option")])
+    today = now.astimezone(ZoneInfo(ctx.settings.timezone)).date()
+    errors, attachments = await check_application(
+        db, variant, request.fields, request.documents, principal.account_id, today
+    )
+    if errors:
+        raise ValidationFailed([FieldProblem(e.field, e.code, dict(e.params)) for e in errors])
+    applicant = await _applicant(db, request, now)
+    route = route_of(variant)
+    if len(route.steps) < 2:
+        raise Conflict(reason="procedure_without_route")
+    status = transition(None, "intake", "desk")
+    dossier = Dossier(
+        id=request.dossier_id,
+        code=None,
+        reference=dossier_reference(request.dossier_id),
+        procedure_code=procedure.code,
+        variant_id=variant.id,
+        variant_key=variant.key,
+        applicant_account_id=applicant.id,
+        owner_account_id=applicant.id,
+        channel="counter",
+        return_method=request.return_method,
+        form_data=dict(request.fields),
+        status=status,
+        agency_id=desk.id,
+        commune_code=commune_of(route, request.fields) or desk.unit_code,
+        is_overdue=False,
+        submitted_at=now,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(dossier)
+    await db.flush()
+    calendar = await working_calendar(db)
+    await receive_at(db, dossier, variant, desk, ctx, calendar)
+    event = DossierEvent(
+        dossier_id=dossier.id,
+        action="intake",
+        status_from=None,
+        status_to=status,
+        actor_account_id=principal.account_id,
+        actor_role="desk",
+        at=now,
+        note=None,
+        detail={},
+        step_key=route.steps[0].key,
+        agency_id=desk.id,
+        outcome="on_time",
+    )
+    resolver = Resolver(db, procedure.agency_level, dossier.commune_code)
+    await hand_on(dossier, route.steps, 1, resolver, event, now, calendar)
+    db.add(event)
+    changes: list[changelog.PendingChange] = []
+    slot_of = {i: key for key, ids in request.documents.items() for i in ids}
+    for attachment in attachments:  # photographed at the counter: the citizen's documents
+        attachment.account_id = applicant.id
+        attachment.dossier_id = dossier.id
+        attachment.slot_key = slot_of[attachment.id]
+        attachment.version += 1
+        changes.append(
+            changelog.PendingChange(
+                changelog.account_scope(applicant.id),
+                "attachment",
+                attachment.id,
+                "put",
+                attachment_data(attachment),
+                attachment.version,
+            )
+        )
+    await db.flush()
+    params = notice_params(dossier, procedure, now, ctx.settings.timezone)
+    changes.append(
+        await notify(db, applicant.id, "dossier.received", params, now, dossier_id=dossier.id)
+    )
+    changes.append(await dossier_change(db, dossier))
+    await changelog.append(db, changes, now)
+    return dossier
