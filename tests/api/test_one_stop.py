@@ -153,6 +153,7 @@ async def test_a_land_transfer_crosses_three_agencies_to_its_return(
     changes = (await phone.pull(cursor=None))["changes"]
     [synced] = [c["data"] for c in changes if c["entity"] == "dossier"]
     assert synced["code"] == received["code"]
+    assert synced["lookupPath"] == f"/lookup/{dossier.lookup_token}"  # the receipt's QR
     assert [step["status"] for step in synced["timeline"]] == [
         "submitted",
         "received",

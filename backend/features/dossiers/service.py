@@ -112,6 +112,8 @@ def dossier_data(
         "dueAt": dossier.due_at.isoformat() if dossier.due_at else None,
         "finishedAt": dossier.finished_at.isoformat() if dossier.finished_at else None,
         "isOverdue": dossier.is_overdue,
+        # The receipt's QR points here (on this site): the public lookup of the dossier.
+        "lookupPath": f"/lookup/{dossier.lookup_token}" if dossier.lookup_token else None,
         "apologizedAt": dossier.apologized_at.isoformat() if dossier.apologized_at else None,
         "allowedActions": allowed_actions(status, "citizen"),
         "timeline": [

@@ -1,4 +1,5 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
+import { renderSVG } from 'uqr';
 import type { BlobRow } from '../../db/account-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { formatDateTime } from '../../lib/format';
@@ -83,6 +84,15 @@ function Dossier({ accountId, id }: { accountId: string; id: string }) {
             </button>
           </p>
         </div>
+      )}
+      {typeof data?.['code'] === 'string' && (
+        <Receipt
+          dossierId={id}
+          code={data['code']}
+          receivedAt={data['receivedAt'] as string | null}
+          dueAt={data['dueAt'] as string | null}
+          lookupPath={data['lookupPath'] as string | null}
+        />
       )}
       {timeline.length > 0 && (
         <section aria-labelledby="timeline-heading">
@@ -184,5 +194,55 @@ function Withdraw({ dossierId }: { dossierId: string }) {
         {tm('cancel')}
       </button>
     </form>
+  );
+}
+
+/** The receipt (giấy tiếp nhận và hẹn trả kết quả), offline too: code, dates and the QR. */
+function Receipt(props: {
+  dossierId: string;
+  code: string;
+  receivedAt: string | null;
+  dueAt: string | null;
+  lookupPath: string | null;
+}) {
+  const { dossierId, code, receivedAt, dueAt, lookupPath } = props;
+  const qr = useMemo(() => {
+    if (!lookupPath) return undefined;
+    const svg = renderSVG(new URL(lookupPath, location.origin).href, { border: 2 });
+    return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  }, [lookupPath]);
+  return (
+    <section aria-labelledby="receipt-heading" class="receipt">
+      <h2 id="receipt-heading">{tm('receiptTitle')}</h2>
+      <dl class="facts">
+        <dt>{tm('receiptCode')}</dt>
+        <dd class="code">{code}</dd>
+        {receivedAt && (
+          <>
+            <dt>{tm('receiptReceivedAt')}</dt>
+            <dd>{formatDateTime(new Date(receivedAt))}</dd>
+          </>
+        )}
+        {dueAt && (
+          <>
+            <dt>{tm('receiptDueAt')}</dt>
+            <dd>{formatDateTime(new Date(dueAt))}</dd>
+          </>
+        )}
+      </dl>
+      {qr && (
+        <figure class="receipt-qr">
+          <img src={qr} width={176} height={176} alt={tm('receiptQrAlt', { code })} />
+          <figcaption>{tm('receiptQrCaption')}</figcaption>
+        </figure>
+      )}
+      {isOnline.value && (
+        <p>
+          <a href={`/api/v1/dossiers/${encodeURIComponent(dossierId)}/receipt.pdf`}>
+            {tm('receiptPdf')}
+          </a>
+        </p>
+      )}
+    </section>
   );
 }

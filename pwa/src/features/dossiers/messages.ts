@@ -70,6 +70,13 @@ const vi = {
     fileDone: 'đã tải lên',
     fileFailed: 'chưa xong, sẽ thử lại',
     fileRefused: 'bị từ chối',
+    receiptTitle: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+    receiptCode: 'Mã hồ sơ',
+    receiptReceivedAt: 'Thời gian nhận hồ sơ',
+    receiptDueAt: 'Hẹn trả kết quả',
+    receiptQrAlt: 'Mã QR tra cứu hồ sơ {code}',
+    receiptQrCaption: 'Quét mã để tra cứu tình trạng hồ sơ',
+    receiptPdf: 'Tải giấy tiếp nhận (PDF)',
 } as const;
 
 export const tm = defineMessages(vi, {
@@ -143,6 +150,13 @@ export const tm = defineMessages(vi, {
     fileDone: 'uploaded',
     fileFailed: 'not finished, will retry',
     fileRefused: 'refused',
+    receiptTitle: 'Receipt and appointment for the result',
+    receiptCode: 'Dossier code',
+    receiptReceivedAt: 'Received',
+    receiptDueAt: 'Result due',
+    receiptQrAlt: 'Lookup QR code of dossier {code}',
+    receiptQrCaption: 'Scan to check the dossier’s progress',
+    receiptPdf: 'Download the receipt (PDF)',
 });
 
 const KEYS: ReadonlySet<string> = new Set(Object.keys(vi));
