@@ -143,6 +143,15 @@ class DossierWithdraw(Wire):
     reason: Note | None = None
 
 
+class DossierSupplement(Wire):
+    """Answer a supplement request: the documents asked for (files registered and uploaded
+    before), by document slot, and a note."""
+
+    dossier_id: Uuid
+    documents: dict[str, list[Uuid]] = {}
+    note: Note | None = None
+
+
 class MutationBase(Wire, tag_field="name"):
     """Fields every mutation carries; subclasses add the tag (``name``) and typed ``args``."""
 
@@ -180,6 +189,12 @@ class DossierWithdrawMutation(MutationBase, tag="dossier.withdraw"):
     args: DossierWithdraw
 
 
+class DossierSupplementMutation(MutationBase, tag="dossier.supplement"):
+    """The ``dossier.supplement`` mutation."""
+
+    args: DossierSupplement
+
+
 # A new mutation: a struct for its args, a tagged subclass of MutationBase, a member here.
 Mutation: TypeAlias = (
     DraftSaveMutation
@@ -187,6 +202,7 @@ Mutation: TypeAlias = (
     | AttachmentRegisterMutation
     | DossierSubmitMutation
     | DossierWithdrawMutation
+    | DossierSupplementMutation
 )
 
 MUTATION_TYPES: dict[str, type[MutationBase]] = {

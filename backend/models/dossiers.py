@@ -51,6 +51,10 @@ class Dossier(Base):
     lookup_token: Mapped[str | None] = mapped_column(String(43), unique=True)
     is_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     apologized_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A supplement request in progress: the clock is paused since `paused_at`; `supplement`
+    # holds what is asked, by when, and the status to resume ({} when none).
+    paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    supplement: Mapped[dict[str, Any]] = mapped_column(JSONValue, default=dict)
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -87,7 +87,7 @@ async def test_a_land_transfer_crosses_three_agencies_to_its_return(
         assert (incoming["id"], incoming["status"], incoming["actions"]) == (
             dossier_id,
             "submitted",
-            ["receive", "refuse"],
+            ["receive", "refuse", "request_supplement"],
         )
         assert incoming["step"]["agencyCode"] == SERVICE_CENTRE
         assert await work(land_pc) == []  # not at the land office yet
@@ -105,7 +105,7 @@ async def test_a_land_transfer_crosses_three_agencies_to_its_return(
         assert await work(desk_pc) == []
 
         [at_land] = await work(land_pc)
-        assert at_land["actions"] == ["forward"]
+        assert at_land["actions"] == ["forward", "request_supplement"]
         assert (await take(tax_pc, dossier_id, "forward")).status_code == 404
         moved = (await take(land_pc, dossier_id, "forward")).json()
         assert (moved["status"], moved["step"]["agencyCode"]) == ("processing", TAX_OFFICE)
@@ -314,3 +314,87 @@ async def test_walk_in_intake_makes_a_received_dossier_owned_by_the_citizen(
     )
     assert set(owners) == {citizen.id}
     assert len(owners) == sum(len(ids) for ids in documents.values())
+
+
+LOCAL = dt.timezone(dt.timedelta(hours=7))
+
+
+async def test_a_supplement_pauses_the_clock_until_the_citizen_answers_from_the_phone(
+    client: Client, settings: Settings, clock: FakeClock
+) -> None:
+    clock.current = dt.datetime(2026, 11, 23, 9, 0, tzinfo=LOCAL)  # a Monday morning
+    phone, dossier_id = await apply(client, settings, LAND_TRANSFER)
+    async with device(client) as desk_pc, device(client) as land_pc:
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        handler = await staff(settings, land_pc, "Lê Thị Đất", ("handler", LAND_OFFICE))
+        received = (await take(desk_pc, dossier_id, "receive")).json()
+        due = dt.datetime.fromisoformat(received["dueAt"])
+        # 8 working days; 24 November (Vietnamese Culture Day) is a holiday from 2026.
+        assert due == dt.datetime(2026, 12, 4, 9, 0, tzinfo=LOCAL)
+        step_due = dt.datetime.fromisoformat(received["step"]["dueAt"])
+        assert step_due == dt.datetime(2026, 11, 26, 9, 0, tzinfo=LOCAL)  # 16 working hours
+
+        clock.current = dt.datetime(2026, 11, 25, 10, 0, tzinfo=LOCAL)
+        await handler.sign_in()  # staff sessions last hours
+        ask = {"action": "request_supplement", "items": ["Hợp đồng chuyển nhượng bản rõ nét"]}
+        url = f"/api/v1/work/dossiers/{dossier_id}/actions"
+        assert (await land_pc.post(url, json=ask)).status_code == 422  # a deadline is needed
+        asked = await land_pc.post(url, json={**ask, "deadline": "2026-12-10"})
+        assert asked.status_code == 200, asked.text
+        assert asked.json()["status"] == "supplement_requested"
+        assert (await take(land_pc, dossier_id, "forward")).status_code == 409  # waits
+
+        changes = (await phone.pull(cursor=None))["changes"]
+        [synced] = [c["data"] for c in changes if c["entity"] == "dossier"]
+        assert synced["statusCode"] == 5
+        assert synced["supplement"] == {
+            "items": ["Hợp đồng chuyển nhượng bản rõ nét"],
+            "deadline": "2026-12-10",
+        }
+        assert synced["allowedActions"] == ["supplement"]
+        [notice] = [
+            c["data"]
+            for c in changes
+            if c["entity"] == "notification"
+            and c["data"]["template"] == "dossier.supplement_requested"
+        ]
+        assert "Hợp đồng chuyển nhượng bản rõ nét" in notice["content"]["vi"]["body"]
+
+        # Two working days later the citizen sends a clearer photo from the phone.
+        clock.current = dt.datetime(2026, 11, 27, 10, 0, tzinfo=LOCAL)
+        clearer = await uploaded(phone, 90)
+        answer = {
+            "dossierId": dossier_id,
+            "documents": {"transferContract": [clearer]},
+            "note": "Đã chụp lại",
+        }
+        stranger = await phone.push(
+            phone.mutation("dossier.supplement", {**answer, "documents": {"nope": [clearer]}})
+        )
+        assert (await only_result(stranger))["reason"] == "invalid_form"
+        result = await only_result(await phone.push(phone.mutation("dossier.supplement", answer)))
+        assert result["status"] == "applied", result
+        again = await only_result(await phone.push(phone.mutation("dossier.supplement", answer)))
+        assert again["reason"] == "no_supplement_requested"
+
+        await handler.sign_in()
+        [waiting] = await work(land_pc)
+        assert waiting["status"] == "received"  # where it was when asked
+        # Paused Wednesday 10:00 to Friday 10:00: 16 working hours given back, over a weekend.
+        assert dt.datetime.fromisoformat(waiting["dueAt"]) == dt.datetime(
+            2026, 12, 8, 9, 0, tzinfo=LOCAL
+        )
+        assert dt.datetime.fromisoformat(waiting["step"]["dueAt"]) == dt.datetime(
+            2026, 11, 30, 9, 0, tzinfo=LOCAL
+        )
+        moved = (await take(land_pc, dossier_id, "forward")).json()
+        assert moved["status"] == "processing"
+
+    dossier = (
+        await database(settings, select(Dossier).where(Dossier.id == dossier_id))
+    ).scalar_one()
+    assert (dossier.paused_at, dossier.supplement) == (None, {})
+    contract = (
+        await database(settings, select(Attachment).where(Attachment.id == clearer))
+    ).scalar_one()
+    assert (contract.dossier_id, contract.slot_key) == (dossier_id, "transferContract")

@@ -80,3 +80,11 @@ def test_nothing_leaves_a_terminal_status(status: Status) -> None:
 def test_a_citizen_may_withdraw_only_before_reception() -> None:
     assert allowed_actions("submitted", "citizen") == ["withdraw"]
     assert "withdraw" not in allowed_actions("received", "citizen")
+
+
+@pytest.mark.parametrize("before", ["submitted", "received", "processing"])
+def test_a_supplement_resumes_the_status_it_interrupted(before: Status) -> None:
+    paused = transition(before, "request_supplement", "desk")
+    assert paused == "supplement_requested"
+    assert transition(paused, "supplement", "citizen", resumes=before) == before
+    assert transition(paused, "supplement", "citizen", resumes="returned") == "processing"

@@ -24,6 +24,8 @@ from sync.messages import (
     DossierSubmit,
     DossierSubmitMutation,
     DossierSubmitResult,
+    DossierSupplement,
+    DossierSupplementMutation,
     DossierWithdraw,
     DossierWithdrawMutation,
     DraftDelete,
@@ -106,6 +108,13 @@ MESSAGES: list[Wire] = [
                 mutation_id=5,
                 client_time=NOW,
                 args=DossierWithdraw(dossier_id=DOSSIER, reason="Nộp nhầm thủ tục"),
+            ),
+            DossierSupplementMutation(
+                mutation_id=6,
+                client_time=NOW,
+                args=DossierSupplement(
+                    dossier_id=DOSSIER, documents={"contract": [ATTACHMENT]}, note="Bản rõ hơn"
+                ),
             ),
         ],
     ),
@@ -214,6 +223,7 @@ def test_mutation_names() -> None:
         "attachment.register": AttachmentRegisterMutation,
         "dossier.submit": DossierSubmitMutation,
         "dossier.withdraw": DossierWithdrawMutation,
+        "dossier.supplement": DossierSupplementMutation,
     }
     assert expected == MUTATION_TYPES
 

@@ -65,8 +65,8 @@ def test_typescript_has_the_discriminated_union_and_optional_defaults() -> None:
     assert f"export const PROTOCOL_VERSION = {PROTOCOL_VERSION};" in typescript
     assert (
         "export type Mutation = DraftSaveMutation | DraftDeleteMutation"
-        " | AttachmentRegisterMutation | DossierSubmitMutation | DossierWithdrawMutation;"
-        in typescript
+        " | AttachmentRegisterMutation | DossierSubmitMutation | DossierWithdrawMutation"
+        " | DossierSupplementMutation;" in typescript
     )
     assert "  name: 'draft.save';" in typescript
     assert "  mutations: Mutation[];" in typescript

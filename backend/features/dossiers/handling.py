@@ -38,7 +38,16 @@ from backend.features.sync import changelog
 from backend.models import Agency, Dossier, DossierCodeCounter, DossierEvent, Procedure
 from backend.models import ProcedureVariant as Variant
 
-StaffAction = Literal["receive", "refuse", "forward", "approve", "stop", "pay", "return_result"]
+StaffAction = Literal[
+    "receive",
+    "refuse",
+    "forward",
+    "approve",
+    "stop",
+    "pay",
+    "return_result",
+    "request_supplement",
+]
 
 # The notice each new status sends the citizen.
 NOTICES: Final[dict[str, str]] = {
@@ -78,14 +87,14 @@ class Loaded:
 def actions_at(step: Step, index: int, count: int) -> tuple[StaffAction, ...]:
     """What can be done at a step: the route's shape decides, not the status alone."""
     if index == 0:
-        return ("receive", "refuse")
+        return ("receive", "refuse", "request_supplement")
     if index == count - 1:
         return ("return_result",)
     if step.kind == "payment":
         return ("pay",)
     if step.kind == "approval":
         return ("approve", "stop")
-    return ("forward",)
+    return ("forward", "request_supplement")
 
 
 async def _load(db: AsyncSession, ctx: StaffContext, dossier_id: str) -> Loaded:
@@ -138,7 +147,7 @@ async def act(
     loaded = await _load(db, ctx, dossier_id)
     dossier, steps, step = loaded.dossier, loaded.steps, loaded.step
     index = dossier.step_index or 0
-    if action not in actions_at(step, index, len(steps)):
+    if action not in actions_at(step, index, len(steps)) or action == "request_supplement":
         raise StepActionNotAllowed(step=step.key, action=action)
     actor: Actor = step.role
     now = ctx.now
@@ -281,6 +290,55 @@ async def work_queue(db: AsyncSession, principal: Principal) -> list[tuple[Dossi
         if step is not None and code is not None and principal.may_act_at(code, step.role):
             waiting.append((dossier, step))
     return waiting
+
+
+async def request_supplement(
+    db: AsyncSession, ctx: StaffContext, dossier_id: str, items: list[str], deadline: dt.date
+) -> Dossier:
+    """Ask the citizen for more documents (a list and a deadline): the dossier's clock and
+    its step's clock stop until the citizen answers from the phone (`dossier.supplement`)."""
+    loaded = await _load(db, ctx, dossier_id)
+    dossier, step, now = loaded.dossier, loaded.step, ctx.now
+    index = dossier.step_index or 0
+    if "request_supplement" not in actions_at(step, index, len(loaded.steps)):
+        raise StepActionNotAllowed(step=step.key, action="request_supplement")
+    before: Status = dossier.status  # type: ignore[assignment]
+    after = transition(before, "request_supplement", step.role)
+    asked = {"items": items, "deadline": deadline.isoformat()}
+    db.add(
+        DossierEvent(
+            dossier_id=dossier.id,
+            action="request_supplement",
+            status_from=before,
+            status_to=after,
+            actor_account_id=ctx.principal.account_id,
+            actor_role=step.role,
+            at=now,
+            note="; ".join(items),
+            detail=asked,
+            step_key=step.key,
+            agency_id=loaded.agency.id,
+            step_due_at=dossier.step_due_at,
+        )
+    )
+    dossier.supplement = {**asked, "requestedAt": now.isoformat(), "resumeStatus": before}
+    dossier.paused_at = now
+    dossier.status = after
+    dossier.version += 1
+    dossier.updated_at = now
+    await db.flush()
+    params = notice_params(dossier, loaded.procedure, now, ctx.settings.timezone)
+    params |= {"items": "; ".join(items), "deadline": f"{deadline:%d/%m/%Y}"}
+    notice = await notify(
+        db,
+        dossier.owner_account_id,
+        "dossier.supplement_requested",
+        params,
+        now,
+        dossier_id=dossier.id,
+    )
+    await changelog.append(db, [notice, await dossier_change(db, dossier)], now)
+    return dossier
 
 
 class ApologyRefused(Conflict):

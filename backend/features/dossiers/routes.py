@@ -226,7 +226,23 @@ class WorkController(Controller):
     ) -> ActionResult:
         if data.action in NEEDS_REASONS and not (data.note or "").strip():
             raise ValidationFailed([FieldProblem("note", "required")])
-        dossier = await handling.act(db, _context(request), dossier_id, data.action, note=data.note)
+        context = _context(request)
+        if data.action == "request_supplement":
+            problems = []
+            if not data.items:
+                problems.append(FieldProblem("items", "required"))
+            if data.deadline is None or data.deadline <= context.now.date():
+                problems.append(
+                    FieldProblem("deadline", "required" if not data.deadline else "too_early")
+                )
+            if problems:
+                raise ValidationFailed(problems)
+            assert data.deadline is not None
+            dossier = await handling.request_supplement(
+                db, context, dossier_id, data.items, data.deadline
+            )
+        else:
+            dossier = await handling.act(db, context, dossier_id, data.action, note=data.note)
         return await _result(db, dossier)
 
 

@@ -63,8 +63,13 @@ class WorkDetail(WorkItem, kw_only=True):
 
 
 class ActionRequest(Camel):
+    """An action at the dossier's current step. Refusing and stopping need the reasons
+    (`note`); asking for a supplement needs the list of what is missing and a deadline."""
+
     action: StaffAction
     note: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    items: list[Annotated[str, msgspec.Meta(min_length=1, max_length=300)]] = []
+    deadline: dt.date | None = None
 
 
 class ActionResult(Camel):

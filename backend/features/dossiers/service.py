@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.auth import Principal
 from backend.features.catalogue.forms import FieldError, FormSchema, validate_form
 from backend.features.catalogue.repository import find_current_variant_row, find_procedure_row
+from backend.features.dossiers.deadlines import resume_deadline
 from backend.features.dossiers.states import (
     STATUS_CODES,
     Action,
@@ -29,7 +30,7 @@ from backend.features.dossiers.states import (
     allowed_actions,
     transition,
 )
-from backend.features.dossiers.workflow import Resolver, commune_of, route_of
+from backend.features.dossiers.workflow import Resolver, commune_of, route_of, working_calendar
 from backend.features.drafts.service import find_own_draft
 from backend.features.notifications.service import notify
 from backend.features.sync import changelog
@@ -43,7 +44,7 @@ from backend.models import (
     Procedure,
     ProcedureVariant,
 )
-from sync.messages import DossierSubmit, DossierSubmitResult, DossierWithdraw
+from sync.messages import DossierSubmit, DossierSubmitResult, DossierSupplement, DossierWithdraw
 
 MAX_FIELDS_BYTES = 64_000
 
@@ -112,6 +113,9 @@ def dossier_data(
         "dueAt": dossier.due_at.isoformat() if dossier.due_at else None,
         "finishedAt": dossier.finished_at.isoformat() if dossier.finished_at else None,
         "isOverdue": dossier.is_overdue,
+        # What a supplement request asks for ({items, deadline}), while one is open.
+        "supplement": {k: v for k, v in dossier.supplement.items() if k in ("items", "deadline")}
+        or None,
         # The receipt's QR points here (on this site): the public lookup of the dossier.
         "lookupPath": f"/lookup/{dossier.lookup_token}" if dossier.lookup_token else None,
         "apologizedAt": dossier.apologized_at.isoformat() if dossier.apologized_at else None,
@@ -454,3 +458,102 @@ async def withdraw(db: AsyncSession, ctx: MutationContext, args: DossierWithdraw
         dossier_id=dossier.id,
     )
     await changelog.append(db, [notice, await dossier_change(db, dossier)], ctx.now)
+
+
+# ---------------------------------------------------------------------------------------------
+# dossier.supplement
+
+
+@mutation("dossier.supplement")
+async def supplement(db: AsyncSession, ctx: MutationContext, args: DossierSupplement) -> None:
+    """The citizen's answer to a supplement request, from the phone: the documents asked for
+    join the dossier, the clock starts again where it stopped (the paused working time is
+    given back to the dossier and its step), and the dossier resumes its status."""
+    dossier = await find_own_dossier(db, args.dossier_id, ctx.principal.account_id)
+    if dossier is None:
+        raise MutationRejected("not_found")
+    if dossier.status != "supplement_requested":
+        raise MutationRejected("no_supplement_requested", status=dossier.status)
+    variant = await db.get(ProcedureVariant, dossier.variant_id)
+    assert variant is not None
+    schema = msgspec.convert(variant.form, FormSchema)
+    errors, attachments = await _supplement_files(
+        db, schema, args.documents, dossier.owner_account_id
+    )
+    if errors:
+        raise MutationRejected("invalid_form", errors=[msgspec.to_builtins(e) for e in errors])
+    resumes = dossier.supplement.get("resumeStatus")
+    status = transition(dossier.status, "supplement", "citizen", resumes=resumes)  # type: ignore[arg-type]
+    calendar = await working_calendar(db)
+    if dossier.paused_at is not None:
+        if dossier.due_at is not None:
+            dossier.due_at = resume_deadline(dossier.due_at, dossier.paused_at, ctx.now, calendar)
+        if dossier.step_due_at is not None:
+            dossier.step_due_at = resume_deadline(
+                dossier.step_due_at, dossier.paused_at, ctx.now, calendar
+            )
+    db.add(
+        DossierEvent(
+            dossier_id=dossier.id,
+            action="supplement",
+            status_from=dossier.status,
+            status_to=status,
+            actor_account_id=ctx.principal.account_id,
+            actor_role="citizen",
+            at=ctx.now,
+            note=args.note,
+            detail={"asked": dossier.supplement, "documents": args.documents},
+            step_key=dossier.current_step,
+            agency_id=dossier.step_agency_id,
+        )
+    )
+    changes: list[changelog.PendingChange] = []
+    slot_of = {i: key for key, ids in args.documents.items() for i in ids}
+    for attachment in attachments:
+        attachment.dossier_id = dossier.id
+        attachment.slot_key = slot_of[attachment.id]
+        attachment.version += 1
+        changes.append(
+            changelog.PendingChange(
+                changelog.account_scope(dossier.owner_account_id),
+                "attachment",
+                attachment.id,
+                "put",
+                attachment_data(attachment),
+                attachment.version,
+            )
+        )
+    dossier.status = status
+    dossier.paused_at = None
+    dossier.supplement = {}
+    dossier.version += 1
+    dossier.updated_at = ctx.now
+    await db.flush()
+    procedure = (
+        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
+    ).scalar_one()
+    params = notice_params(dossier, procedure, ctx.now, ctx.settings.timezone)
+    changes.append(
+        await notify(
+            db,
+            dossier.owner_account_id,
+            "dossier.supplemented",
+            params,
+            ctx.now,
+            dossier_id=dossier.id,
+        )
+    )
+    changes.append(await dossier_change(db, dossier))
+    await changelog.append(db, changes, ctx.now)
+
+
+async def _supplement_files(
+    db: AsyncSession, schema: FormSchema, documents: dict[str, list[str]], account_id: str
+) -> tuple[list[FieldError], list[Attachment]]:
+    """The files sent with a supplement: in known slots, the citizen's own, arrived, unused
+    (no slot is required: the request's list says what is needed)."""
+    relaxed = msgspec.structs.replace(
+        schema,
+        documents=tuple(msgspec.structs.replace(slot, required=False) for slot in schema.documents),
+    )
+    return await _document_errors(db, relaxed, documents, account_id)

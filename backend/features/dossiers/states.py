@@ -99,11 +99,23 @@ class TransitionForbidden(InvalidTransition):
     """The action is not possible from the dossier's status, or not for this actor (409)."""
 
 
-def transition(status: Status | None, action: Action, actor: Actor) -> Status:
-    """The status after `actor` takes `action` on a dossier in `status`; refused otherwise."""
+# A supplement answered returns the dossier to where it was when the supplement was asked.
+RESUMABLE: Final[frozenset[Status]] = frozenset({"submitted", "received", "processing"})
+
+
+def transition(
+    status: Status | None, action: Action, actor: Actor, *, resumes: Status | None = None
+) -> Status:
+    """The status after `actor` takes `action` on a dossier in `status`; refused otherwise.
+
+    `supplement` (the citizen's answer to a supplement request) resumes the status the
+    dossier had when it was asked (`resumes`; processing when not known).
+    """
     move = TRANSITIONS.get((status, action))
     if move is None or actor not in move.actors:
         raise TransitionForbidden(status=status or "new", action=action, actor=actor)
+    if action == "supplement" and resumes in RESUMABLE:
+        return resumes
     return move.to
 
 

@@ -149,6 +149,38 @@ TEMPLATES: Final[dict[str, Template]] = {
             ),
         ),
         _template(
+            "dossier.supplement_requested",
+            1,
+            "reference procedure procedure_en items deadline",
+            Wording(
+                "Hồ sơ {reference} cần bổ sung",
+                "Hồ sơ “{procedure}” cần bổ sung: {items}. Hạn bổ sung: {deadline}. Bạn có "
+                "thể chụp và gửi giấy tờ ngay trong ứng dụng; thời hạn giải quyết tạm dừng "
+                "cho đến khi bạn bổ sung.",
+            ),
+            Wording(
+                "Application {reference} needs more documents",
+                "Your application “{procedure_en}” needs: {items}. Please send them by "
+                "{deadline}; you can photograph and send them in the app. The processing "
+                "time is paused until then.",
+            ),
+        ),
+        _template(
+            "dossier.supplemented",
+            1,
+            "reference procedure procedure_en due",
+            Wording(
+                "Đã nhận hồ sơ bổ sung {reference}",
+                "Hồ sơ “{procedure}” đã được bổ sung và tiếp tục được giải quyết. Hẹn trả kết "
+                "quả: {due}.",
+            ),
+            Wording(
+                "Supplement to application {reference} received",
+                "Your application “{procedure_en}” has what it needed and is being processed "
+                "again. The result is due {due}.",
+            ),
+        ),
+        _template(
             "dossier.apology",
             1,
             "reference procedure procedure_en due",

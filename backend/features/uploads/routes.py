@@ -7,6 +7,7 @@ speaking another version gets 412 with the versions we speak.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 from typing import Any
 
@@ -77,7 +78,7 @@ def upload_context(request: AnyRequest) -> service.UploadContext:
 
 
 def http_date(upload: UploadSession) -> str:
-    return email.utils.format_datetime(upload.expires_at, usegmt=True)
+    return email.utils.format_datetime(upload.expires_at.astimezone(dt.UTC), usegmt=True)
 
 
 def no_content(headers: dict[str, str], status: int = 204) -> Response[None]:

@@ -4,7 +4,7 @@
 
 export const PROTOCOL_VERSION = 1;
 
-export type Mutation = DraftSaveMutation | DraftDeleteMutation | AttachmentRegisterMutation | DossierSubmitMutation | DossierWithdrawMutation;
+export type Mutation = DraftSaveMutation | DraftDeleteMutation | AttachmentRegisterMutation | DossierSubmitMutation | DossierWithdrawMutation | DossierSupplementMutation;
 
 export type MutationStatus = 'applied' | 'duplicate' | 'rejected';
 
@@ -190,6 +190,38 @@ export interface DossierWithdraw {
   dossierId: string;
   /** At most 1000 characters. */
   reason?: string | null;
+}
+
+/** The `dossier.supplement` mutation. */
+export interface DossierSupplementMutation {
+  name: 'dossier.supplement';
+  /**
+   * Numbered by the client from 1, one more for each mutation.
+   * Minimum 1.
+   */
+  mutationId: number;
+  /**
+   * The device's clock (ISO 8601): kept for audit, never used.
+   * At most 64 characters.
+   */
+  clientTime: string;
+  args: DossierSupplement;
+}
+
+/**
+ * Answer a supplement request: the documents asked for (files registered and uploaded
+ * before), by document slot, and a note.
+ */
+export interface DossierSupplement {
+  /**
+   * A UUID, canonical lowercase form.
+   * Pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+   */
+  dossierId: string;
+  /** Default {}. */
+  documents?: Record<string, string[]>;
+  /** At most 1000 characters. */
+  note?: string | null;
 }
 
 /** Register this installation (a client id it generated) with the signed-in account. */
