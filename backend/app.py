@@ -35,6 +35,7 @@ from backend.features.identity.routes import (
     DeskIdentityController,
     StaffController,
 )
+from backend.features.receipts.routes import ReceiptController
 from backend.features.sync import jobs as sync_jobs
 from backend.features.sync.routes import SyncController
 from backend.features.uploads import jobs as upload_jobs
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             StaffController,
             SyncController,
             WorkController,
+            ReceiptController,
             UploadController,
             client_config,
             serve_pwa_index,
