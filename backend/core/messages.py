@@ -28,6 +28,18 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
         "vi": "Thao tác không hợp lệ ở trạng thái hiện tại",
         "en": "Action not allowed in the current status",
     },
+    "dossier-step-action": {
+        "vi": "Thao tác này không thuộc bước hiện tại của hồ sơ",
+        "en": "This action does not belong to the dossier's current step",
+    },
+    "dossier-apology-refused": {
+        "vi": "Không thể phát hành văn bản xin lỗi (chỉ một lần, khi hồ sơ trễ hạn)",
+        "en": "No apology letter can be issued (once only, for a late dossier)",
+    },
+    "dossier-not-received": {
+        "vi": "Hồ sơ chưa được tiếp nhận",
+        "en": "The dossier has not been received yet",
+    },
     "method-not-allowed": {"vi": "Phương thức không được hỗ trợ", "en": "Method not allowed"},
     "rate-limited": {"vi": "Quá nhiều yêu cầu", "en": "Too many requests"},
     "service-unavailable": {"vi": "Dịch vụ tạm thời gián đoạn", "en": "Service unavailable"},
@@ -280,6 +292,32 @@ FIELD_MESSAGES: Mapping[str, Mapping[Language, str]] = {
         "en": "Enter the house number, street or hamlet.",
     },
     "email": {"vi": "Địa chỉ email không hợp lệ.", "en": "Not a valid email address."},
+    "too_early": {
+        "vi": "Thời điểm này đã qua hoặc quá sớm.",
+        "en": "This time is past or too early.",
+    },
+    "timezone_required": {
+        "vi": "Thời điểm cần kèm múi giờ.",
+        "en": "The time needs a time zone.",
+    },
+    "unknown_slot": {
+        "vi": "Thủ tục không có thành phần hồ sơ này.",
+        "en": "The procedure has no such document.",
+    },
+    "too_many_files": {"vi": "Tối đa {max} tệp.", "en": "At most {max} files."},
+    "file_repeated": {
+        "vi": "Một tệp được đính kèm hai lần.",
+        "en": "A file is attached twice.",
+    },
+    "file_not_found": {"vi": "Không tìm thấy tệp đính kèm.", "en": "Attached file not found."},
+    "file_not_available": {
+        "vi": "Tệp đính kèm chưa tải lên xong.",
+        "en": "The attached file has not finished uploading.",
+    },
+    "file_in_use": {
+        "vi": "Tệp này đã thuộc một hồ sơ khác.",
+        "en": "This file already belongs to another dossier.",
+    },
     "bad_cursor": {
         "vi": "Con trỏ phân trang không hợp lệ; hãy tải lại từ trang đầu.",
         "en": "The page cursor is not valid; start again from the first page.",
