@@ -35,6 +35,7 @@ from backend.features.identity.routes import (
     DeskIdentityController,
     StaffController,
 )
+from backend.features.lookup.routes import LookupController
 from backend.features.receipts.routes import ReceiptController
 from backend.features.sync import jobs as sync_jobs
 from backend.features.sync.routes import SyncController
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             SyncController,
             WorkController,
             ReceiptController,
+            LookupController,
             UploadController,
             client_config,
             serve_pwa_index,

@@ -40,6 +40,7 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
         "vi": "Hồ sơ chưa được tiếp nhận",
         "en": "The dossier has not been received yet",
     },
+    "dossier-lookup-not-found": {"vi": "Không tìm thấy hồ sơ", "en": "Dossier not found"},
     "method-not-allowed": {"vi": "Phương thức không được hỗ trợ", "en": "Method not allowed"},
     "rate-limited": {"vi": "Quá nhiều yêu cầu", "en": "Too many requests"},
     "service-unavailable": {"vi": "Dịch vụ tạm thời gián đoạn", "en": "Service unavailable"},
@@ -167,6 +168,12 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
         "vi": "Vui lòng thử lại sau ít phút.",
         "en": "Please try again in a few minutes.",
     },
+    "dossier-lookup-not-found": {
+        "vi": "Không có hồ sơ nào khớp. Hãy kiểm tra mã hồ sơ và 4 số cuối điện thoại "
+        "trên giấy tiếp nhận, hoặc quét lại mã QR.",
+        "en": "No dossier matches. Check the dossier code and the last 4 phone digits on the "
+        "receipt, or scan its QR code again.",
+    },
     "upload-not-found": {
         "vi": "Lượt tải lên này không tồn tại hoặc đã kết thúc; hãy bắt đầu tải lại.",
         "en": "This upload does not exist or has ended; start the upload again.",
@@ -292,6 +299,10 @@ FIELD_MESSAGES: Mapping[str, Mapping[Language, str]] = {
         "en": "Enter the house number, street or hamlet.",
     },
     "email": {"vi": "Địa chỉ email không hợp lệ.", "en": "Not a valid email address."},
+    "last_digits": {
+        "vi": "Nhập {n} chữ số cuối của số điện thoại người nộp hồ sơ.",
+        "en": "Enter the last {n} digits of the applicant's phone number.",
+    },
     "too_early": {
         "vi": "Thời điểm này đã qua hoặc quá sớm.",
         "en": "This time is past or too early.",

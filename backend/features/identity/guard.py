@@ -34,6 +34,10 @@ RATE_LIMITS = {
     "sign_in": Limit(60, dt.timedelta(minutes=10)),
     "recovery": Limit(10, dt.timedelta(minutes=15)),
     "enrollment": Limit(30, dt.timedelta(minutes=15)),
+    # Public dossier lookup (QR token, or code + last 4 phone digits): 30 tries per address in
+    # 10 minutes leaves room for a family behind one address, while trying a code's 10,000
+    # possible digits from one address takes over two days.
+    "lookup": Limit(30, dt.timedelta(minutes=10)),
 }
 
 
