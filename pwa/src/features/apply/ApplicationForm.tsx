@@ -1,7 +1,7 @@
 import { useLocation } from 'preact-iso';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { DocumentSlot, FormField, FormSchema, Procedure, Variant } from '../../api/types';
-import type { EntityRow } from '../../db/account-db';
+import { accountDb, type EntityRow } from '../../db/account-db';
 import type { AdministrativeUnit } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { validateField, validateForm } from '../../lib/form-rules';
@@ -133,7 +133,9 @@ export function ApplicationForm(props: Props) {
     setErrors((shown) => ({ ...byField(refusalValue.errors), ...shown }));
   }, [JSON.stringify(refusalValue)]);
 
-  useAdoptServerMerge(row, everyField, valuesRef, autosave.isSettled, (next) => setValues(next));
+  useAdoptServerMerge(accountId, draftId, row, everyField, valuesRef, autosave.isSettled, (next) =>
+    setValues(next),
+  );
 
   // Slot errors already shown follow the files as the citizen adds and removes them.
   const filesSeen = useRef<string>();
@@ -363,6 +365,8 @@ export function ApplicationForm(props: Props) {
  * where both sides changed a field, the server's value won, and the form must say so.
  */
 function useAdoptServerMerge(
+  accountId: string,
+  draftId: string,
   row: EntityRow | undefined,
   fields: FormField[],
   valuesRef: { current: FormValues },
@@ -373,12 +377,36 @@ function useAdoptServerMerge(
   useEffect(() => {
     if (!row?.data || row.pendingMutationId !== undefined) return;
     if (row.version <= adoptedVersion.current || !isSettled()) return;
-    adoptedVersion.current = row.version;
-    const server = (row.data as unknown as DraftData).fields ?? {};
-    const ours = formData(fields, valuesRef.current);
-    const theirs = formData(fields, formValues(fields, server));
-    if (JSON.stringify(ours) !== JSON.stringify(theirs)) adopt(formValues(fields, server));
+    // The row this render saw may be older than a save that finished since (a live query
+    // answers a little later): adopt only what the device holds now, with no save of this
+    // draft waiting, or the citizen's last change would be undone.
+    void isServerCopyCurrent(accountId, draftId, row.version).then((isCurrent) => {
+      if (!isCurrent || !isSettled() || row.version <= adoptedVersion.current) return;
+      adoptedVersion.current = row.version;
+      const server = (row.data as unknown as DraftData).fields ?? {};
+      const ours = formData(fields, valuesRef.current);
+      const theirs = formData(fields, formValues(fields, server));
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) adopt(formValues(fields, server));
+    });
   }, [row?.version, row?.pendingMutationId]);
+}
+
+/** The device's draft row is the server's `version`, and no save of the draft is queued. */
+async function isServerCopyCurrent(
+  accountId: string,
+  draftId: string,
+  version: number,
+): Promise<boolean> {
+  const db = accountDb(accountId);
+  const [current, waiting] = await Promise.all([
+    db.entities.get(['draft', draftId]),
+    db.outbox
+      .filter((item) => item.name === 'draft.save' && item.args['draftId'] === draftId)
+      .count(),
+  ]);
+  return (
+    current?.version === version && current.pendingMutationId === undefined && waiting === 0
+  );
 }
 
 function ErrorSummary({
