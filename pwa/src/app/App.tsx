@@ -25,6 +25,7 @@ const DossierPage = lazy(() =>
 );
 const OutboxPage = lazy(() => import('../features/outbox/OutboxPage').then((m) => m.OutboxPage));
 const InboxPage = lazy(() => import('../features/inbox/InboxPage').then((m) => m.InboxPage));
+const LookupPage = lazy(() => import('../features/lookup/LookupPage').then((m) => m.LookupPage));
 const ApplyPage = lazy(() => import('../features/apply/ApplyPage').then((m) => m.ApplyPage));
 const ProcedureDetailPage = lazy(() =>
   import('../features/catalogue/ProcedureDetailPage').then((m) => m.ProcedureDetailPage),
@@ -106,6 +107,8 @@ export function App() {
           <Route path="/dossiers/:id" component={DossierPage} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/inbox" component={InboxPage} />
+          <Route path="/lookup" component={LookupPage} />
+          <Route path="/lookup/:token" component={LookupPage} />
           <Route path={SIGN_UP_PATH} component={SignUpPage} />
           <Route path={SIGN_IN_PATH} component={SignInPage} />
           <Route path={ACCOUNT_PATH} component={AccountPage} />
