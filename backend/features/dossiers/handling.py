@@ -30,7 +30,7 @@ from backend.core.errors import (
 )
 from backend.features.catalogue.calendar import WorkingCalendar
 from backend.features.dossiers import deadlines
-from backend.features.dossiers.service import dossier_change, notice_params
+from backend.features.dossiers.service import dossier_change, notice_params, procedure_of
 from backend.features.dossiers.states import Action, Actor, Status, transition
 from backend.features.dossiers.workflow import Resolver, Step, route_of, step_at, working_calendar
 from backend.features.notifications.service import notify
@@ -106,9 +106,7 @@ async def _load(db: AsyncSession, ctx: StaffContext, dossier_id: str) -> Loaded:
         raise NotFound()
     variant = await db.get(Variant, dossier.variant_id)
     agency = await db.get(Agency, dossier.step_agency_id)
-    procedure = (
-        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
-    ).scalar_one()
+    procedure = await procedure_of(db, dossier)
     assert variant is not None
     assert agency is not None
     steps = route_of(variant).steps

@@ -23,6 +23,7 @@ from backend.features.catalogue.forms import cccd_error, is_valid_phone, normali
 from backend.features.catalogue.repository import find_procedure_row
 from backend.features.dossiers.handling import StaffContext, hand_on, receive_at
 from backend.features.dossiers.service import (
+    bind_documents,
     check_application,
     dossier_change,
     dossier_reference,
@@ -34,7 +35,6 @@ from backend.features.dossiers.workflow import Resolver, commune_of, route_of, w
 from backend.features.identity.service import new_user_handle
 from backend.features.notifications.service import notify
 from backend.features.sync import changelog
-from backend.features.uploads.service import attachment_data
 from backend.models import Account, Agency, Dossier, DossierEvent
 
 Uuid = Annotated[
@@ -175,23 +175,8 @@ async def intake(db: AsyncSession, ctx: StaffContext, request: IntakeRequest) ->
     resolver = Resolver(db, procedure.agency_level, dossier.commune_code)
     await hand_on(dossier, route.steps, 1, resolver, event, now, calendar)
     db.add(event)
-    changes: list[changelog.PendingChange] = []
-    slot_of = {i: key for key, ids in request.documents.items() for i in ids}
-    for attachment in attachments:  # photographed at the counter: the citizen's documents
-        attachment.account_id = applicant.id
-        attachment.dossier_id = dossier.id
-        attachment.slot_key = slot_of[attachment.id]
-        attachment.version += 1
-        changes.append(
-            changelog.PendingChange(
-                changelog.account_scope(applicant.id),
-                "attachment",
-                attachment.id,
-                "put",
-                attachment_data(attachment),
-                attachment.version,
-            )
-        )
+    # Photographed at the counter by the officer's device: now the citizen's documents.
+    changes = bind_documents(dossier, attachments, request.documents)
     await db.flush()
     params = notice_params(dossier, procedure, now, ctx.settings.timezone)
     changes.append(

@@ -24,9 +24,10 @@ from backend.features.dossiers.schemas import (
     WorkDetail,
     WorkItem,
 )
+from backend.features.dossiers.service import procedure_of
 from backend.features.dossiers.states import STATUS_CODES
 from backend.features.dossiers.workflow import Step, route_of
-from backend.models import Agency, Dossier, DossierEvent, Procedure, ProcedureVariant
+from backend.models import Agency, Dossier, DossierEvent, ProcedureVariant
 
 AnyRequest = Request[Any, Any, Any]
 STAFF = ("desk", "handler", "approver", "field", "postal")
@@ -50,9 +51,7 @@ def _step_out(step: Step, agency: Agency, dossier: Dossier) -> StepOut:
 
 
 async def _item(db: Db, dossier: Dossier, step: Step, detail: bool = False) -> WorkItem:
-    procedure = (
-        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
-    ).scalar_one()
+    procedure = await procedure_of(db, dossier)
     agency = await db.get(Agency, dossier.step_agency_id)
     variant = await db.get(ProcedureVariant, dossier.variant_id)
     assert agency is not None

@@ -128,12 +128,41 @@ def dossier_data(
     }
 
 
+async def procedure_of(db: AsyncSession, dossier: Dossier) -> Procedure:
+    """The procedure the dossier applies for."""
+    query = select(Procedure).where(Procedure.code == dossier.procedure_code)
+    return (await db.execute(query)).scalar_one()
+
+
+def bind_documents(
+    dossier: Dossier, attachments: list[Attachment], documents: dict[str, list[str]]
+) -> list[changelog.PendingChange]:
+    """The files join the dossier under their slots, as the owner's documents; returns the
+    changes that sync them to the owner's phone."""
+    slot_of = {i: key for key, ids in documents.items() for i in ids}
+    changes = []
+    for attachment in attachments:
+        attachment.account_id = dossier.owner_account_id
+        attachment.dossier_id = dossier.id
+        attachment.slot_key = slot_of[attachment.id]
+        attachment.version += 1
+        changes.append(
+            changelog.PendingChange(
+                changelog.account_scope(dossier.owner_account_id),
+                "attachment",
+                attachment.id,
+                "put",
+                attachment_data(attachment),
+                attachment.version,
+            )
+        )
+    return changes
+
+
 async def dossier_change(db: AsyncSession, dossier: Dossier) -> changelog.PendingChange:
     """The change that brings the dossier's owner the dossier as it now stands."""
     await db.flush()
-    procedure = (
-        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
-    ).scalar_one()
+    procedure = await procedure_of(db, dossier)
     data = dossier_data(
         dossier, procedure, await _events(db, dossier.id), await _documents(db, dossier.id)
     )
@@ -355,22 +384,7 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
     )
     db.add(dossier)
     await db.flush()  # the dossier exists before its documents and events point at it
-    changes: list[changelog.PendingChange] = []
-    slot_of = {i: key for key, ids in args.documents.items() for i in ids}
-    for attachment in attachments:
-        attachment.dossier_id = dossier.id
-        attachment.slot_key = slot_of[attachment.id]
-        attachment.version += 1
-        changes.append(
-            changelog.PendingChange(
-                changelog.account_scope(principal.account_id),
-                "attachment",
-                attachment.id,
-                "put",
-                attachment_data(attachment),
-                attachment.version,
-            )
-        )
+    changes = bind_documents(dossier, attachments, args.documents)
     if args.draft_id is not None:
         draft = await find_own_draft(db, args.draft_id, principal.account_id)
         if draft is not None:  # the application is made: its draft is done with
@@ -446,9 +460,7 @@ async def withdraw(db: AsyncSession, ctx: MutationContext, args: DossierWithdraw
     except TransitionForbidden as refused:
         raise MutationRejected("not_withdrawable", status=dossier.status) from refused
     dossier.finished_at = ctx.now
-    procedure = (
-        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
-    ).scalar_one()
+    procedure = await procedure_of(db, dossier)
     notice = await notify(
         db,
         dossier.owner_account_id,
@@ -507,31 +519,14 @@ async def supplement(db: AsyncSession, ctx: MutationContext, args: DossierSupple
             agency_id=dossier.step_agency_id,
         )
     )
-    changes: list[changelog.PendingChange] = []
-    slot_of = {i: key for key, ids in args.documents.items() for i in ids}
-    for attachment in attachments:
-        attachment.dossier_id = dossier.id
-        attachment.slot_key = slot_of[attachment.id]
-        attachment.version += 1
-        changes.append(
-            changelog.PendingChange(
-                changelog.account_scope(dossier.owner_account_id),
-                "attachment",
-                attachment.id,
-                "put",
-                attachment_data(attachment),
-                attachment.version,
-            )
-        )
+    changes = bind_documents(dossier, attachments, args.documents)
     dossier.status = status
     dossier.paused_at = None
     dossier.supplement = {}
     dossier.version += 1
     dossier.updated_at = ctx.now
     await db.flush()
-    procedure = (
-        await db.execute(select(Procedure).where(Procedure.code == dossier.procedure_code))
-    ).scalar_one()
+    procedure = await procedure_of(db, dossier)
     params = notice_params(dossier, procedure, ctx.now, ctx.settings.timezone)
     changes.append(
         await notify(
