@@ -5,6 +5,7 @@ python -m backend migrate
 python -m backend import-catalogue FILE
 python -m backend seed-demo
 python -m backend create-admin --name NAME --phone PHONE --agency CODE
+python -m backend create-staff --name NAME --phone PHONE --role ROLE@AGENCY [--role ...]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 import msgspec
 import uvicorn
@@ -40,6 +41,7 @@ from backend.features.catalogue.service import (
 from backend.features.identity.demo import seed_demo_people
 from backend.features.identity.schemas import RoleIn, StaffCreate
 from backend.features.identity.service import Context, enroll_staff
+from backend.models.identity import Role
 
 SEED_CATALOGUE = Path(__file__).parent / "features" / "catalogue" / "seed" / "catalogue.json"
 T = TypeVar("T")
@@ -118,6 +120,36 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
+def _role_in(value: str) -> RoleIn:
+    """`ROLE@AGENCY` (or `postal@UNIT`) from the command line."""
+    role, _, place = value.partition("@")
+    if role not in get_args(Role) or not place:
+        raise ValueError(f"--role {value!r}: expected ROLE@AGENCY, ROLE one of {get_args(Role)}")
+    if role == "postal":
+        return RoleIn(role="postal", postal_unit=place)
+    return RoleIn(role=role, agency_code=place)  # type: ignore[arg-type]
+
+
+def _create_staff(settings: Settings, request: StaffCreate, what: str) -> int:
+    upgrade(settings.resolved_database_url)
+    ctx = Context(settings=settings, now=dt.datetime.now(dt.UTC))
+    try:
+        _, link = asyncio.run(
+            _in_transaction(settings, lambda db: enroll_staff(db, ctx, request, created_by=None))
+        )
+    except ValidationFailed as exc:
+        for problem in exc.errors:
+            message = field_message(problem.code, "en", problem.params)
+            print(f"{problem.field}: {message}", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(f"cannot create the account: {exc.problem_type} {exc.params}", file=sys.stderr)
+        return 1
+    print(f"{what} created. One-time enrollment link (valid until {link.expires_at}):")
+    print(f"  {link.url}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="motcua", description="MotCua one-stop services")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +169,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     admin_cmd.add_argument("--name", required=True, help="full name")
     admin_cmd.add_argument("--phone", required=True, help="Vietnamese mobile number")
     admin_cmd.add_argument("--agency", required=True, help="agency code, e.g. 000.00.01.H19")
+    staff_cmd = commands.add_parser(
+        "create-staff",
+        help="create a staff account with roles and print its one-time enrollment link",
+    )
+    staff_cmd.add_argument("--name", required=True, help="full name")
+    staff_cmd.add_argument("--phone", required=True, help="Vietnamese mobile number")
+    staff_cmd.add_argument(
+        "--role",
+        required=True,
+        action="append",
+        metavar="ROLE@AGENCY",
+        help="e.g. handler@000.00.05.H19, or postal@<postal unit>; repeat for several",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -153,29 +198,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         upgrade(settings.resolved_database_url)
         _print_report(asyncio.run(seed_demo(settings)))
     elif args.command == "create-admin":
-        upgrade(settings.resolved_database_url)
-        request = StaffCreate(
+        admin = StaffCreate(
             full_name=args.name,
             phone=args.phone,
             roles=[RoleIn(role="admin", agency_code=args.agency)],
         )
-        ctx = Context(settings=settings, now=dt.datetime.now(dt.UTC))
+        return _create_staff(settings, admin, "Admin")
+    elif args.command == "create-staff":
         try:
-            _, link = asyncio.run(
-                _in_transaction(
-                    settings, lambda db: enroll_staff(db, ctx, request, created_by=None)
-                )
-            )
-        except ValidationFailed as exc:
-            for problem in exc.errors:
-                message = field_message(problem.code, "en", problem.params)
-                print(f"{problem.field}: {message}", file=sys.stderr)
-            return 1
-        except DomainError as exc:
-            print(f"cannot create the admin: {exc.problem_type} {exc.params}", file=sys.stderr)
-            return 1
-        print(f"Admin created. One-time enrollment link (valid until {link.expires_at}):")
-        print(f"  {link.url}")
+            roles = [_role_in(value) for value in args.role]
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        staff = StaffCreate(full_name=args.name, phone=args.phone, roles=roles)
+        return _create_staff(settings, staff, "Staff account")
     elif args.command == "import-catalogue":
         try:
             catalogue = parse_catalogue(args.file.read_bytes())

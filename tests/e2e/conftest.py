@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -203,3 +204,53 @@ def new_browser_context(browser: Browser, base_url: str) -> Iterator[Callable[[]
     yield make
     for context in contexts:
         context.close()
+
+
+DESK_VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
+ENROLLMENT_LINK = re.compile(r"https?://\S+(/enroll#token=\S+)")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A staff account enrolled in its own browser profile (an office computer), signed in."""
+
+    name: str
+    page: Page
+    authenticator: VirtualAuthenticator
+
+
+@pytest.fixture
+def enroll_staff(
+    var_dir: Path, new_browser_context: Callable[[], BrowserContext]
+) -> Callable[..., StaffMember]:
+    """Create a staff account with the operator's command (`create-staff`, roles as
+    `ROLE@AGENCY`), then enroll its passkey from the printed one-time link in a new profile,
+    as a new officer does on their first day."""
+
+    def enroll(name: str, *roles: str) -> StaffMember:
+        env = {k: v for k, v in os.environ.items() if k != "MOTCUA_DATABASE_URL"}
+        env["MOTCUA_VAR_DIR"] = str(var_dir)
+        phone = f"09{next(STAFF_PHONES):08d}"
+        command = [sys.executable, "-m", "backend", "create-staff", "--name", name]
+        command += ["--phone", phone, *itertools.chain(*(("--role", r) for r in roles))]
+        created = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert created.returncode == 0, created.stderr
+        link = ENROLLMENT_LINK.search(created.stdout)
+        assert link is not None, created.stdout
+        context = new_browser_context()
+        page = context.new_page()
+        page.set_viewport_size(DESK_VIEWPORT)
+        authenticator = add_authenticator(context, page)
+        page.goto(link.group(1))
+        page.get_by_role("button", name="Tạo passkey").click()
+        page.get_by_role("heading", level=1, name="Tài khoản", exact=True).wait_for()
+        return StaffMember(name, page, authenticator)
+
+    return enroll
+
+
+# Staff phones: a block no citizen test draws from (those use random numbers; one clash in
+# 10^8 would show as an "account exists" failure, not a wrong pass).
+STAFF_PHONES = itertools.count(80_000_000 + secrets.randbelow(10**7))

@@ -59,3 +59,33 @@ def test_create_admin_prints_a_one_time_link_once_per_phone(
     assert bad.returncode == 1
     assert "fullName" in bad.stderr
     assert "phone" in bad.stderr
+
+
+def test_create_staff_grants_every_role_given(database_url: str, tmp_path: Path) -> None:
+    created = motcua(
+        database_url,
+        tmp_path,
+        "create-staff",
+        "--name",
+        "Lê Thị Cúc",
+        "--phone",
+        "0988111333",
+        "--role",
+        "handler@000.00.05.H19",
+        "--role",
+        "approver@000.00.05.H19",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "Staff account created" in created.stdout
+    assert "/enroll#token=" in created.stdout
+    unknown_role = motcua(
+        database_url, tmp_path, "create-staff", "--name", "Lê Văn A", "--phone", "0988111444",
+        "--role", "chief@000.00.05.H19",
+    )  # fmt: skip
+    assert unknown_role.returncode == 2
+    assert "ROLE@AGENCY" in unknown_role.stderr
+    unknown_agency = motcua(
+        database_url, tmp_path, "create-staff", "--name", "Lê Văn A", "--phone", "0988111444",
+        "--role", "desk@000.99.99.H19",
+    )  # fmt: skip
+    assert unknown_agency.returncode == 1, unknown_agency.stdout
