@@ -27,6 +27,14 @@ const OutboxPage = lazy(() => import('../features/outbox/OutboxPage').then((m) =
 const InboxPage = lazy(() => import('../features/inbox/InboxPage').then((m) => m.InboxPage));
 const LookupPage = lazy(() => import('../features/lookup/LookupPage').then((m) => m.LookupPage));
 const ApplyPage = lazy(() => import('../features/apply/ApplyPage').then((m) => m.ApplyPage));
+// The staff area: loaded only when a staff member opens it.
+const WorkQueuePage = lazy(() =>
+  import('../features/work/WorkQueuePage').then((m) => m.WorkQueuePage),
+);
+const WorkDossierPage = lazy(() =>
+  import('../features/work/WorkDossierPage').then((m) => m.WorkDossierPage),
+);
+const LatePage = lazy(() => import('../features/work/LatePage').then((m) => m.LatePage));
 const ProcedureDetailPage = lazy(() =>
   import('../features/catalogue/ProcedureDetailPage').then((m) => m.ProcedureDetailPage),
 );
@@ -50,12 +58,14 @@ function MainNavigation() {
   const links = [
     { href: '/', label: t('navHome'), isCurrent: path === '/' },
     { href: '/procedures', label: t('navProcedures'), isCurrent: path.startsWith('/procedures') },
-    ...(currentIdentity.value
-      ? [
-          { href: '/dossiers', label: t('navDossiers'), isCurrent: path.startsWith('/dossiers') },
-          { href: '/inbox', label: t('navInbox'), isCurrent: path === '/inbox' },
-        ]
-      : []),
+    ...(currentIdentity.value?.kind === 'staff'
+      ? [{ href: '/work', label: t('navWork'), isCurrent: path.startsWith('/work') }]
+      : currentIdentity.value
+        ? [
+            { href: '/dossiers', label: t('navDossiers'), isCurrent: path.startsWith('/dossiers') },
+            { href: '/inbox', label: t('navInbox'), isCurrent: path === '/inbox' },
+          ]
+        : []),
   ];
   return (
     <nav aria-label={t('mainNavigation')}>
@@ -107,6 +117,9 @@ export function App() {
           <Route path="/dossiers/:id" component={DossierPage} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/inbox" component={InboxPage} />
+          <Route path="/work" component={WorkQueuePage} />
+          <Route path="/work/late" component={LatePage} />
+          <Route path="/work/dossiers/:id" component={WorkDossierPage} />
           <Route path="/lookup" component={LookupPage} />
           <Route path="/lookup/:token" component={LookupPage} />
           <Route path={SIGN_UP_PATH} component={SignUpPage} />

@@ -104,6 +104,7 @@ const vi = {
   navDrafts: 'Bản nháp',
   navDossiers: 'Hồ sơ của tôi',
   navInbox: 'Thông báo',
+  navWork: 'Công việc',
 };
 
 export type MessageKey = keyof typeof vi;
@@ -188,6 +189,7 @@ const en: Record<MessageKey, string> = {
   navDrafts: 'Drafts',
   navDossiers: 'My applications',
   navInbox: 'Notifications',
+  navWork: 'Work',
 };
 
 const messages: Record<Language, Record<MessageKey, string>> = { vi, en };
