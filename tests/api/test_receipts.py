@@ -95,3 +95,34 @@ async def test_staff_elsewhere_or_in_another_role_do_not_see_the_receipt(
         ).status_code == 404
     async with device(client) as anonymous:
         assert (await anonymous.get(receipt(dossier_id))).status_code == 401
+
+
+async def test_the_printable_receipt_says_what_the_pdf_says(
+    client: Client, settings: Settings
+) -> None:
+    _, dossier_id = await apply(client, settings, LAND_TRANSFER)
+    async with device(client) as desk_pc, device(client) as stranger_pc:
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        await Person(stranger_pc).sign_up(fullName="Lê Văn Khác")
+        path = f"/api/v1/dossiers/{dossier_id}/receipt"
+        assert (await client.get(path)).status_code == 409  # not received yet
+        received = (await take(desk_pc, dossier_id, "receive")).json()
+        dossier = (
+            await database(settings, select(Dossier).where(Dossier.id == dossier_id))
+        ).scalar_one()
+        for reader in (client, desk_pc):
+            response = await reader.get(path)
+            assert response.status_code == 200, response.text
+            assert response.headers["cache-control"] == "private, no-store"
+            shown = response.json()
+            assert shown["code"] == received["code"]
+            assert dt.datetime.fromisoformat(shown["dueAt"]) == dt.datetime.fromisoformat(
+                received["dueAt"]
+            )
+            assert shown["applicantName"] == "Nguyễn Văn An"
+            assert shown["receivedBy"] == "Trần Văn Bình"
+            assert shown["lookupUrl"] == f"{settings.public_url}/lookup/{dossier.lookup_token}"
+            assert shown["documents"] and all(d["files"] >= 1 for d in shown["documents"])
+            text = text_of((await reader.get(receipt(dossier_id))).content)
+            assert shown["procedureName"][:40] in text
+        assert (await stranger_pc.get(path)).status_code == 404
