@@ -35,6 +35,7 @@ const WorkDossierPage = lazy(() =>
   import('../features/work/WorkDossierPage').then((m) => m.WorkDossierPage),
 );
 const LatePage = lazy(() => import('../features/work/LatePage').then((m) => m.LatePage));
+const ReceiptPage = lazy(() => import('../features/work/ReceiptPage').then((m) => m.ReceiptPage));
 const ProcedureDetailPage = lazy(() =>
   import('../features/catalogue/ProcedureDetailPage').then((m) => m.ProcedureDetailPage),
 );
@@ -120,6 +121,7 @@ export function App() {
           <Route path="/work" component={WorkQueuePage} />
           <Route path="/work/late" component={LatePage} />
           <Route path="/work/dossiers/:id" component={WorkDossierPage} />
+          <Route path="/work/dossiers/:id/receipt" component={ReceiptPage} />
           <Route path="/lookup" component={LookupPage} />
           <Route path="/lookup/:token" component={LookupPage} />
           <Route path={SIGN_UP_PATH} component={SignUpPage} />

@@ -266,6 +266,7 @@ function Actions(props: {
               key={action}
               type="button"
               class={DANGEROUS.includes(action) ? 'secondary danger' : undefined}
+              disabled={action === 'approve' && !detail.resultDocument}
               onClick={() => setChosen(action)}
             >
               {tw(`action_${action}`)}
@@ -434,7 +435,7 @@ function ActionDone(props: { action: StaffAction; result: ActionResult; dossierI
       <p id="action-done" class="notice" role="status" tabIndex={-1}>
         {message}
       </p>
-      {result.code && (
+      {action === 'receive' && result.code && (
         <p class="actions">
           <a class="button-link" href={workReceiptPath(dossierId)}>
             {tw('printReceipt')}
