@@ -7,7 +7,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from backend.config import Settings
 
@@ -24,6 +24,10 @@ class BlobStore(Protocol):
         ...
 
     def exists(self, sha256: str) -> bool: ...
+
+    def open(self, sha256: str) -> BinaryIO:
+        """The blob opened for reading (to stream it); FileNotFoundError when absent."""
+        ...
 
 
 class FileSystemBlobStore:
@@ -60,6 +64,9 @@ class FileSystemBlobStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path_of(sha256).exists()
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self.path_of(sha256).open("rb")
 
 
 def blob_store_for(settings: Settings) -> BlobStore:

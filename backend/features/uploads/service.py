@@ -327,13 +327,20 @@ def verify_content(data: bytes, attachment: Attachment) -> Verified | str:
     """The cleaned bytes to store, or the reason they are refused (CPU-bound: run in a thread)."""
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
         return "checksum_mismatch"
-    inspection = inspect_file(data, attachment.media_type)
+    return clean_content(data, attachment.media_type)
+
+
+def clean_content(data: bytes, media_type: str) -> Verified | str:
+    """`data` checked against its declared `media_type` (magic bytes, polyglots, active
+    content) and, for an image, decoded and saved again without metadata: the bytes to store,
+    or the reason they are refused. CPU-bound: run in a thread."""
+    inspection = inspect_file(data, media_type)
     if inspection.refusal is not None:
         return inspection.refusal
-    if attachment.media_type == PDF:
+    if media_type == PDF:
         return Verified(data, {})
     try:
-        image = reencode(data, attachment.media_type)
+        image = reencode(data, media_type)
     except UnreadableImage:
         return "malformed"
     return Verified(image.data, {"width": image.width, "height": image.height})
