@@ -208,7 +208,8 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
         request,
         problem_type=exc.problem_type,
         status=_status_of(exc),
-        params=exc.params,
+        # The path fills messages such as not-found's ("Nothing exists at {path}.").
+        params={"path": request.url.path, **exc.params},
         errors=exc.errors if isinstance(exc, ValidationFailed) else (),
         headers=headers,
     )
