@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from litestar.testing import transport as test_transport
 from sqlalchemy import select
 
 from backend.config import Settings
 from backend.models import Account, Dossier
 from tests.api.test_one_stop import LAND_OFFICE, LAND_TRANSFER, SERVICE_CENTRE, apply, staff, take
 from tests.api.test_sync import database
-from tests.support.identity import FakeClock, device
+from tests.support.identity import ORIGIN, FakeClock, device
 
 Client = AsyncTestClient[Litestar]
 LOOKUP = "/api/v1/lookup"
@@ -226,9 +230,10 @@ async def test_every_miss_answers_the_same_404_and_a_missing_parameter_the_same_
 async def test_hammering_the_lookup_answers_429_with_retry_after(
     client: Client, clock: FakeClock
 ) -> None:
+    # A different code each time: this is the per-address limit, not the per-code one.
     statuses = [
-        (await client.get(by_code("000.00.01.H19-260101-0001", "1234"))).status_code
-        for _ in range(40)
+        (await client.get(by_code(f"000.00.01.H19-260101-{n:04d}", "1234"))).status_code
+        for n in range(40)
     ]
     assert statuses[0] == 404
     assert 429 in statuses
@@ -243,4 +248,67 @@ async def test_hammering_the_lookup_answers_429_with_retry_after(
     assert 0 < retry_after <= 10 * 60
     assert str(retry_after) in limited.json()["detail"]
     clock.advance(dt.timedelta(seconds=retry_after))
-    assert (await client.get(by_code("000.00.01.H19-260101-0001", "1234"))).status_code == 404
+    assert (await client.get(by_code("000.00.01.H19-260101-0100", "1234"))).status_code == 404
+
+
+class AddressedTransport(test_transport.TestClientTransport[Client]):
+    """The test client's way to the running app (its event loop), from another address."""
+
+    def __init__(self, client: Client, address: str) -> None:
+        super().__init__(client)
+        self.address = address
+
+    def parse_request(self, request: httpx.Request) -> dict[str, Any]:
+        return {**super().parse_request(request), "client": (self.address, 40000)}
+
+
+@asynccontextmanager
+async def from_address(client: Client, address: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A caller at another client address, on the same running app."""
+    transport: Any = AddressedTransport(client, address)
+    # Like `device`: the transport is a view of the test client's, which closes it.
+    yield httpx.AsyncClient(transport=transport, base_url=ORIGIN)
+
+
+async def test_a_code_missed_ten_times_is_refused_for_a_while_from_every_address(
+    client: Client, settings: Settings, clock: FakeClock
+) -> None:
+    _, dossier_id = await apply(client, settings, LAND_TRANSFER)
+    async with device(client) as desk_pc:
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        code = (await take(desk_pc, dossier_id, "receive")).json()["code"]
+    dossier, applicant_phone = await received_facts(settings, dossier_id)
+    right = applicant_phone[-4:]
+    unknown = code[:-4] + "9999"  # a code nobody has: it must behave the same
+    # Someone guessing the digits from many addresses, each far below its own limit.
+    for attempt in range(1, 11):
+        wrong = f"{(int(right) + attempt) % 10_000:04d}"
+        async with from_address(client, f"203.0.113.{attempt}") as guesser:
+            typed = code if attempt % 2 else f" {code.lower()} "  # the same code, as typed
+            assert (await guesser.get(by_code(typed, wrong))).status_code == 404
+            assert (await guesser.get(by_code(unknown, wrong))).status_code == 404
+
+    async with from_address(client, "198.51.100.7") as owner:
+        english = {"accept-language": "en"}
+        refused = await owner.get(by_code(code, right), headers=english)
+        assert refused.status_code == 429  # even with the right digits
+        assert refused.json()["type"] == "urn:motcua:problem:rate-limited"
+        retry_after = int(refused.headers["retry-after"])
+        assert 0 < retry_after <= 60 * 60
+        assert str(retry_after) in refused.json()["detail"]
+        assert comparable(await owner.get(by_code(unknown, right), headers=english)) == (
+            comparable(refused)
+        )
+        # Only that code is refused, and the receipt's QR still works.
+        other_code = code[:-4] + "0002"
+        assert (await owner.get(by_code(other_code, right))).status_code == 404
+        assert (await owner.get(f"{LOOKUP}/{dossier.lookup_token}")).status_code == 200
+        # The shape of the query is still checked first, the same for every code.
+        assert (await owner.get(by_code(code, "12"))).status_code == 400
+
+        clock.advance(dt.timedelta(seconds=retry_after - 1))
+        assert (await owner.get(by_code(code, right))).status_code == 429
+        clock.advance(dt.timedelta(seconds=1))
+        found = await owner.get(by_code(code, right))
+        assert found.status_code == 200, found.text
+        assert found.json()["code"] == code

@@ -5,6 +5,14 @@ A 400 is only for the request's own shape, decided before any dossier is read: a
 blank `code` or `phone`, or a `phone` that is not four digits; it is the same for every code,
 so it cannot tell an existing code from another. A malformed code is a 404 like an unknown one.
 
+Codes are sequential, so one code's 10,000 digit combinations could be tried from many
+addresses, each under the per-address limit: misses are also counted per code, and a code
+missed `CODE_ATTEMPTS` times within the window is refused (the same 429 and Retry-After as
+the per-address limit) until the window ends, even with the right digits. Every well-formed
+code counts the same whether it exists or not, so the refusal tells nothing either; a
+malformed code cannot be any dossier's and is not counted. The QR token is not guessable and
+keeps only the per-address limit.
+
 Answers are `Cache-Control: no-store`: the token in the URL is a bearer credential and the
 progress is about someone's application, so no cache, shared or the browser's, keeps them; a
 citizen asking again wants the news anyway. Hence no ETag either, unlike the catalogue.
@@ -12,17 +20,24 @@ citizen asking again wants the news anyway. Hence no ETag either, unlike the cat
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, QueryParameter
 
+from backend.core.clock import Clock
 from backend.core.deps import Db
-from backend.core.errors import FieldProblem, InvalidQuery
+from backend.core.errors import FieldProblem, InvalidQuery, RateLimited
+from backend.core.ratelimit import Limit, RateLimiter
 from backend.features.lookup import service
 from backend.features.lookup.schemas import DossierProgress
 
 NO_STORE = {"cache-control": "no-store"}
+# Misses on one code, from any address, before the code is refused for the rest of the hour:
+# guessing its 10,000 digit combinations would take over two months.
+CODE_ATTEMPTS = Limit(10, dt.timedelta(hours=1))
+CODE_GROUP = "lookup_code"
 
 
 def _checked_query(code: str | None, phone: str | None) -> tuple[str, str]:
@@ -56,6 +71,7 @@ class LookupController(Controller):
     )
     async def by_code(
         self,
+        request: Request[Any, Any, Any],
         db: Db,
         code: Annotated[
             str | None, QueryParameter(description="The dossier code on the receipt")
@@ -66,7 +82,19 @@ class LookupController(Controller):
         ] = None,
     ) -> Response[DossierProgress]:
         code, digits = _checked_query(code, phone)
-        return Response(await service.get_by_code(db, code, digits), headers=NO_STORE)
+        limiter: RateLimiter = request.app.state.rate_limiter
+        clock: Clock = request.app.state.clock
+        now = clock.now()
+        key = service.normalized_code(code)
+        if (wait := limiter.blocked(CODE_GROUP, key, CODE_ATTEMPTS, now)) is not None:
+            raise RateLimited(retry_after=wait)
+        try:
+            found = await service.get_by_code(db, code, digits)
+        except service.LookupNotFound:
+            if service.is_code_shaped(key):
+                limiter.hit(CODE_GROUP, key, CODE_ATTEMPTS, now)
+            raise
+        return Response(found, headers=NO_STORE)
 
     @get(
         "/{token:str}",

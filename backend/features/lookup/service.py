@@ -42,6 +42,11 @@ def normalized_code(code: str) -> str:
     return code.strip().upper()
 
 
+def is_code_shaped(code: str) -> bool:
+    """Whether a normalized code has the shape of a dossier code (existing or not)."""
+    return CODE_PATTERN.fullmatch(code) is not None
+
+
 def is_last_digits(digits: str) -> bool:
     """Four ASCII digits: a property of the input alone, so refusing it reveals nothing."""
     return DIGITS_PATTERN.fullmatch(digits) is not None
@@ -62,7 +67,7 @@ async def get_by_token(db: AsyncSession, token: str) -> DossierProgress:
 async def get_by_code(db: AsyncSession, code: str, digits: str) -> DossierProgress:
     """The progress of the received dossier `code`, when `digits` end its applicant's phone."""
     code = normalized_code(code)
-    if CODE_PATTERN.fullmatch(code) is None:
+    if not is_code_shaped(code):
         raise LookupNotFound()
     # A narrow row, so a code that exists costs about as much as one that does not.
     found = (
