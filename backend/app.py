@@ -26,7 +26,7 @@ from backend.core.ratelimit import RateLimiter
 from backend.features.catalogue.index import CatalogueIndex
 from backend.features.catalogue.routes import CatalogueController
 from backend.features.dossiers import jobs as dossier_jobs
-from backend.features.dossiers.routes import WorkController
+from backend.features.dossiers.routes import OwnerFileController, WorkController
 from backend.features.health.routes import health
 from backend.features.identity.guard import enforce_access
 from backend.features.identity.routes import (
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             SyncController,
             WorkController,
             ReceiptController,
+            OwnerFileController,
             LookupController,
             UploadController,
             client_config,
@@ -102,7 +103,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         },
         lifespan=[database],
         exception_handlers=EXCEPTION_HANDLERS,
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, exclude_opt_key="skip_compression"
+        ),
         openapi_config=OpenAPIConfig(
             title="MotCua API",
             version=__version__,

@@ -1,11 +1,15 @@
-"""HTTP helpers shared by features: validated ETags for public reads, opaque page cursors."""
+"""HTTP helpers shared by features: validated ETags for public reads, opaque page cursors,
+and the headers of a private file served inline."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
+import re
+import unicodedata
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import msgspec
 from litestar import Request, Response
@@ -14,6 +18,8 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 T = TypeVar("T")
 
 PUBLIC_REVALIDATE = "public, no-cache"  # cacheable, but always checked with If-None-Match
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9._() -]+")
+_ATTR_CHARS = "!#$&+-.^_`|~"  # RFC 8187 attr-char besides letters and digits
 
 
 def etag_of(value: object) -> str:
@@ -51,3 +57,27 @@ def decode_cursor(cursor: str, shape: type[T]) -> T | None:
         return msgspec.json.decode(raw, type=shape)
     except (binascii.Error, ValueError, msgspec.DecodeError):
         return None
+
+
+def inline_disposition(file_name: str) -> str:
+    """`Content-Disposition: inline` with the file's name: a plain ASCII `filename` every
+    browser reads (Vietnamese marks dropped), and the exact name as RFC 8187 `filename*`
+    when it differs."""
+    decomposed = unicodedata.normalize("NFKD", file_name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _NOT_PLAIN.sub("_", plain).strip() or "file"
+    header = f'inline; filename="{plain}"'
+    if plain != file_name:
+        header += f"; filename*=UTF-8''{quote(file_name, safe=_ATTR_CHARS)}"
+    return header
+
+
+def private_file_headers(file_name: str, size: int) -> dict[str, str]:
+    """Headers of someone's file served to them: shown inline under its name, never cached
+    or sniffed as another type."""
+    return {
+        "content-disposition": inline_disposition(file_name),
+        "content-length": str(size),
+        "cache-control": "private, no-store",
+        "x-content-type-options": "nosniff",
+    }

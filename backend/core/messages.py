@@ -41,6 +41,14 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
         "en": "The dossier has not been received yet",
     },
     "dossier-lookup-not-found": {"vi": "Không tìm thấy hồ sơ", "en": "Dossier not found"},
+    "dossier-result-missing": {
+        "vi": "Chưa đính kèm văn bản kết quả",
+        "en": "The result document is missing",
+    },
+    "dossier-result-issued": {
+        "vi": "Văn bản kết quả đã được ban hành",
+        "en": "The result document has been issued",
+    },
     "method-not-allowed": {"vi": "Phương thức không được hỗ trợ", "en": "Method not allowed"},
     "rate-limited": {"vi": "Quá nhiều yêu cầu", "en": "Too many requests"},
     "service-unavailable": {"vi": "Dịch vụ tạm thời gián đoạn", "en": "Service unavailable"},
@@ -174,6 +182,14 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
         "en": "No dossier matches. Check the dossier code and the last 4 phone digits on the "
         "receipt, or scan its QR code again.",
     },
+    "dossier-result-missing": {
+        "vi": "Hãy đính kèm văn bản kết quả (PDF, JPEG hoặc PNG) trước khi phê duyệt hồ sơ.",
+        "en": "Attach the result document (PDF, JPEG or PNG) before approving the dossier.",
+    },
+    "dossier-result-issued": {
+        "vi": "Hồ sơ đã được phê duyệt nên không thể thay văn bản kết quả.",
+        "en": "The dossier is approved: its result document can no longer be replaced.",
+    },
     "upload-not-found": {
         "vi": "Lượt tải lên này không tồn tại hoặc đã kết thúc; hãy bắt đầu tải lại.",
         "en": "This upload does not exist or has ended; start the upload again.",
@@ -233,6 +249,10 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
     "upload-refused.active_content": {
         "vi": "Tệp PDF chứa mã chạy tự động hoặc tệp nhúng và không được chấp nhận.",
         "en": "The PDF contains scripts, actions or embedded files and is not accepted.",
+    },
+    "upload-refused.result_type": {
+        "vi": "Văn bản kết quả phải là tệp PDF, JPEG hoặc PNG.",
+        "en": "A result document must be a PDF, JPEG or PNG file.",
     },
     "upload-refused.malformed": {
         "vi": "Tệp bị hỏng hoặc không đọc được.",

@@ -11,7 +11,13 @@ from backend.models.catalogue import (
     ProcedureVariant,
     Sector,
 )
-from backend.models.dossiers import Dossier, DossierCodeCounter, DossierEvent, Notification
+from backend.models.dossiers import (
+    Dossier,
+    DossierCodeCounter,
+    DossierEvent,
+    DossierResult,
+    Notification,
+)
 from backend.models.drafts import Draft, DraftRevision
 from backend.models.identity import (
     Account,
@@ -42,6 +48,7 @@ __all__ = [
     "Dossier",
     "DossierCodeCounter",
     "DossierEvent",
+    "DossierResult",
     "Draft",
     "DraftRevision",
     "EnrollmentToken",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, JSONValue, UTCDateTime
@@ -88,6 +88,26 @@ class DossierEvent(Base):
     to_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     step_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(8))
+
+
+class DossierResult(Base):
+    """The result document of a dossier (the signed decision, certificate or licence): a PDF,
+    JPEG or PNG the approver attaches at the approval step, stored as a content-addressed
+    blob. It may be replaced until the dossier is approved (`issued_at`); from then on it is
+    fixed, and its owner may download it. One per dossier."""
+
+    __tablename__ = "dossier_result"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    # The officer who attached it.
+    account_id: Mapped[str] = mapped_column(ForeignKey("account.id"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(127))
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    stored_sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class DossierCodeCounter(Base):

@@ -22,6 +22,7 @@ from backend.models import Account, Attachment, Dossier
 from tests.api.test_dossiers import a_commune, only_result, uploaded
 from tests.api.test_sync import Installation, database, signed_in_installation
 from tests.support.applications import required_slots, submit_args, valid_fields
+from tests.support.documents import attach_result
 from tests.support.identity import FakeClock, Person, device, operator_creates_staff
 
 Client = AsyncTestClient[Litestar]
@@ -121,6 +122,8 @@ async def test_a_land_transfer_crosses_three_agencies_to_its_return(
         updated = (await take(land_pc, dossier_id, "forward")).json()
         assert updated["step"]["key"] == "approval"
         assert (await take(land_pc, dossier_id, "approve")).status_code == 404  # not an approver
+        # The approver attaches the signed result document, then approves with it.
+        assert (await attach_result(approver_pc, dossier_id)).status_code == 201
         approved = (await take(approver_pc, dossier_id, "approve")).json()
         assert (approved["status"], approved["step"]["key"]) == ("result_ready", "return")
         returned = (await take(desk_pc, dossier_id, "return_result")).json()

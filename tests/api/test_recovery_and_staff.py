@@ -260,6 +260,48 @@ def test_every_route_declares_its_access_policy(settings: Settings) -> None:
     assert routes_without_policy(create_app(settings)) == []
 
 
+def route_policies(app: Litestar) -> dict[str, object]:
+    """Each route handler's declared policy, by `METHOD path`."""
+    return {
+        f"{method} {route.path}": access_policy(handler.opt)
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if not handler.fn.__module__.startswith("litestar.")
+        for method in sorted(handler.http_methods)
+    }
+
+
+STAFF = ("desk", "handler", "approver", "field", "postal")
+WORK = "/api/v1/work/dossiers"
+DOSSIERS = "/api/v1/dossiers"
+
+
+def test_the_dossier_routes_declare_who_may_call_them(settings: Settings) -> None:
+    """Every route on dossiers, with the policy the guard applies before the use case scopes
+    it (the step's role and agency for staff, ownership for the rest: others get 404)."""
+    policies = route_policies(create_app(settings))
+    dossier_routes = {
+        key: policy
+        for key, policy in policies.items()
+        if key.split(" ", 1)[1].startswith((WORK, DOSSIERS))
+    }
+    assert dossier_routes == {
+        f"GET {WORK}": STAFF,
+        f"GET {WORK}/late": ("approver", "admin"),
+        f"POST {WORK}/intake": ("desk",),
+        f"GET {WORK}/{{dossier_id:str}}": STAFF,
+        f"POST {WORK}/{{dossier_id:str}}/actions": STAFF,
+        f"POST {WORK}/{{dossier_id:str}}/apology": STAFF,
+        f"GET {WORK}/{{dossier_id:str}}/documents/{{attachment_id:str}}": STAFF,
+        f"GET {WORK}/{{dossier_id:str}}/result": STAFF,
+        f"POST {WORK}/{{dossier_id:str}}/result": STAFF,
+        f"GET {DOSSIERS}/{{dossier_id:str}}/receipt": "signed_in",
+        f"GET {DOSSIERS}/{{dossier_id:str}}/receipt.pdf": "signed_in",
+        f"GET {DOSSIERS}/{{dossier_id:str}}/documents/{{attachment_id:str}}": "signed_in",
+        f"GET {DOSSIERS}/{{dossier_id:str}}/result": "signed_in",
+    }
+
+
 def test_the_route_policy_check_catches_a_route_without_one(settings: Settings) -> None:
     @get("/api/v1/forgotten", sync_to_thread=False)
     def forgotten() -> str:

@@ -9,6 +9,7 @@ in the citizen's inbox and syncs the dossier to their phone, in the same transac
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import secrets
 from dataclasses import dataclass
@@ -28,14 +29,24 @@ from backend.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from backend.core.ids import uuid7
 from backend.features.catalogue.calendar import WorkingCalendar
-from backend.features.dossiers import deadlines
+from backend.features.dossiers import deadlines, results
 from backend.features.dossiers.service import dossier_change, notice_params, procedure_of
 from backend.features.dossiers.states import Action, Actor, Status, transition
 from backend.features.dossiers.workflow import Resolver, Step, route_of, step_at, working_calendar
 from backend.features.notifications.service import notify
 from backend.features.sync import changelog
-from backend.models import Agency, Dossier, DossierCodeCounter, DossierEvent, Procedure
+from backend.features.uploads.blobs import blob_store_for
+from backend.features.uploads.service import MAX_BYTES, UploadTooLarge, clean_content
+from backend.models import (
+    Agency,
+    Dossier,
+    DossierCodeCounter,
+    DossierEvent,
+    DossierResult,
+    Procedure,
+)
 from backend.models import ProcedureVariant as Variant
 
 StaffAction = Literal[
@@ -152,6 +163,18 @@ async def act(
     calendar = await working_calendar(db)
     before: Status = dossier.status  # type: ignore[assignment]
     after = _next_status(before, action, actor, steps, index)
+    detail = dict(detail or {})
+    if action == "approve":
+        # Approval issues the result document: there must be one, and it is fixed from now.
+        result = await results.find_result(db, dossier.id)
+        if result is None:
+            raise results.ResultMissing()
+        result.issued_at = now
+        detail["result"] = {
+            "id": result.id,
+            "fileName": result.file_name,
+            "sha256": result.stored_sha256,
+        }
 
     closing = dossier.step_due_at
     event = DossierEvent(
@@ -163,7 +186,7 @@ async def act(
         actor_role=actor,
         at=now,
         note=note,
-        detail=detail or {},
+        detail=detail,
         step_key=step.key,
         agency_id=loaded.agency.id,
         step_due_at=closing,
@@ -285,9 +308,99 @@ async def work_queue(db: AsyncSession, principal: Principal) -> list[tuple[Dossi
     for dossier, variant in (await db.execute(query)).all():
         step = step_at(route_of(variant).steps, dossier.step_index)
         code = agencies.get(dossier.step_agency_id or 0)
-        if step is not None and code is not None and principal.may_act_at(code, step.role):
+        if step is not None and code is not None and holds_step(principal, code, step):
             waiting.append((dossier, step))
     return waiting
+
+
+def holds_step(principal: Principal, agency_code: str, step: Step) -> bool:
+    """Whether the step, held at this agency, is in the person's work queue: they hold a role
+    at the agency, and the step's role there (an admin's roles count for every step)."""
+    granted = {grant.agency_code for grant in principal.roles if grant.agency_code}
+    return agency_code in granted and principal.may_act_at(agency_code, step.role)
+
+
+async def find_at_my_step(
+    db: AsyncSession, principal: Principal, dossier_id: str
+) -> tuple[Dossier, Step] | None:
+    """The dossier and its current step, when it waits in this person's work queue (the
+    rule of `work_queue`, for one dossier; no lock: for reading)."""
+    query = (
+        select(Dossier, Variant, Agency)
+        .join(Variant, Variant.id == Dossier.variant_id)
+        .join(Agency, Agency.id == Dossier.step_agency_id)
+        .where(Dossier.id == dossier_id)
+    )
+    row = (await db.execute(query)).one_or_none()
+    if row is None:
+        return None
+    dossier, variant, agency = row
+    step = step_at(route_of(variant).steps, dossier.step_index)
+    if step is None or not holds_step(principal, agency.code, step):
+        return None
+    return dossier, step
+
+
+async def next_stop(
+    db: AsyncSession, dossier: Dossier, variant: Variant, procedure: Procedure
+) -> tuple[Step, Agency] | None:
+    """The step (and its agency) that handing the dossier on from its current step leads
+    to; None at the last step, or when no agency takes that step."""
+    steps = route_of(variant).steps
+    if dossier.step_index is None or dossier.step_index + 1 >= len(steps):
+        return None
+    following = steps[dossier.step_index + 1]
+    resolver = Resolver(db, procedure.agency_level, dossier.commune_code)
+    agency = await resolver.agency_for(following)
+    return (following, agency) if agency is not None else None
+
+
+async def attach_result(
+    db: AsyncSession,
+    ctx: StaffContext,
+    dossier_id: str,
+    *,
+    file_name: str | None,
+    media_type: str,
+    data: bytes,
+) -> DossierResult:
+    """Attach the result document at the approval step (see `results`), replacing the one
+    attached before; refused once the dossier is approved. Nothing is stored unless the file
+    passes every check."""
+    loaded = await _load(db, ctx, dossier_id)
+    dossier, step = loaded.dossier, loaded.step
+    earlier = await results.find_result(db, dossier.id)
+    if earlier is not None and earlier.issued_at is not None:
+        raise results.ResultIssued()
+    if "approve" not in actions_at(step, dossier.step_index or 0, len(loaded.steps)):
+        raise StepActionNotAllowed(step=step.key, action="attach_result")
+    if len(data) > MAX_BYTES:
+        raise UploadTooLarge(limit=MAX_BYTES)
+    if media_type not in results.MEDIA_TYPES:
+        raise results.ResultRefused(reason="result_type")
+    outcome = await asyncio.to_thread(clean_content, data, media_type)
+    if isinstance(outcome, str):
+        raise results.ResultRefused(reason=outcome)
+    stored_sha256 = await asyncio.to_thread(blob_store_for(ctx.settings).put, outcome.stored)
+    if earlier is not None:
+        await db.delete(earlier)
+        await db.flush()  # one result per dossier: the old row goes before the new one comes
+    result = DossierResult(
+        id=uuid7(ctx.now),
+        dossier_id=dossier.id,
+        account_id=ctx.principal.account_id,
+        file_name=results.file_name(
+            file_name, media_type, fallback=f"ket-qua-{dossier.code or dossier.reference}"
+        ),
+        media_type=media_type,
+        bytes=len(outcome.stored),
+        stored_sha256=stored_sha256,
+        uploaded_at=ctx.now,
+        issued_at=None,
+    )
+    db.add(result)
+    await db.flush()
+    return result
 
 
 async def request_supplement(

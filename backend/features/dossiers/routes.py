@@ -1,24 +1,37 @@
-"""The staff dossier API: the work waiting at one's steps, and actions on a dossier there."""
+"""The staff dossier API: the work waiting at one's steps, actions on a dossier there, its
+files (documents and result document); and the owner's downloads of their dossier's files."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, BinaryIO
 
-from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 from sqlalchemy import select
 
+from backend.config import Settings
 from backend.core.auth import Principal
 from backend.core.clock import Clock
-from backend.core.deps import Db
-from backend.core.errors import FieldProblem, NotFound, ValidationFailed
-from backend.features.dossiers import handling, intake
+from backend.core.deps import AppSettings, Db
+from backend.core.errors import FieldProblem, NotFound, ValidationFailed, problem_response
+from backend.core.http import private_file_headers
+from backend.features.dossiers import files, handling, intake, results
 from backend.features.dossiers.schemas import (
     ActionRequest,
     ActionResult,
     ApologyRequest,
+    Applicant,
+    DossierDocument,
     LateItem,
+    ResultDocument,
     SheetRow,
     StepOut,
     WorkDetail,
@@ -27,18 +40,26 @@ from backend.features.dossiers.schemas import (
 from backend.features.dossiers.service import procedure_of
 from backend.features.dossiers.states import STATUS_CODES
 from backend.features.dossiers.workflow import Step, route_of
-from backend.models import Agency, Dossier, DossierEvent, ProcedureVariant
+from backend.features.uploads.blobs import blob_store_for
+from backend.features.uploads.service import MAX_BYTES, UploadTooLarge
+from backend.models import Account, Agency, Dossier, DossierEvent, DossierResult, ProcedureVariant
 
 AnyRequest = Request[Any, Any, Any]
 STAFF = ("desk", "handler", "approver", "field", "postal")
 NEEDS_REASONS = ("refuse", "stop")
+# Room for the multipart envelope around a file of the largest size.
+MULTIPART_SLACK = 64 * 1024
+CHUNK_BYTES = 256 * 1024
+# Files are served as they are stored: images and PDFs gain nothing from gzip, and the
+# Content-Length must stay the file's.
+FILE_ROUTE = {"skip_compression": True}
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _step_out(step: Step, agency: Agency, dossier: Dossier) -> StepOut:
+def _step_out(step: Step, agency: Agency, due_at: dt.datetime | None) -> StepOut:
     return StepOut(
         key=step.key,
         name=step.name_vi,
@@ -46,7 +67,19 @@ def _step_out(step: Step, agency: Agency, dossier: Dossier) -> StepOut:
         role=step.role,
         kind=step.kind,
         agency_code=agency.code,
-        due_at=_iso(dossier.step_due_at),
+        agency_name=agency.name,
+        due_at=_iso(due_at),
+    )
+
+
+def _result_document(result: DossierResult) -> ResultDocument:
+    return ResultDocument(
+        id=result.id,
+        file_name=result.file_name,
+        media_type=result.media_type,
+        bytes=result.bytes,
+        uploaded_at=result.uploaded_at.isoformat(),
+        href=results.work_href(result.dossier_id),
     )
 
 
@@ -66,7 +99,7 @@ async def _item(db: Db, dossier: Dossier, step: Step, detail: bool = False) -> W
         "status_code": STATUS_CODES[dossier.status],  # type: ignore[index]
         "submitted_at": dossier.submitted_at.isoformat(),
         "channel": dossier.channel,
-        "step": _step_out(step, agency, dossier),
+        "step": _step_out(step, agency, dossier.step_due_at),
         "actions": list(handling.actions_at(step, dossier.step_index or 0, len(steps))),
         "is_overdue": dossier.is_overdue,
         "code": dossier.code,
@@ -74,7 +107,30 @@ async def _item(db: Db, dossier: Dossier, step: Step, detail: bool = False) -> W
     }
     if not detail:
         return WorkItem(**fields)
-    return WorkDetail(**fields, sheet=await process_sheet(db, dossier.id))
+    applicant = await db.get(Account, dossier.applicant_account_id)
+    assert applicant is not None
+    result = await results.find_result(db, dossier.id)
+    following = await handling.next_stop(db, dossier, variant, procedure)
+    return WorkDetail(
+        **fields,
+        sheet=await process_sheet(db, dossier.id),
+        applicant=Applicant(
+            full_name=applicant.full_name, phone=applicant.phone, cccd=applicant.cccd
+        ),
+        fields=dossier.form_data,
+        documents=[
+            DossierDocument(
+                id=a.id,
+                slot_key=a.slot_key,
+                media_type=a.media_type,
+                bytes=a.stored_bytes or 0,
+                href=files.document_href(dossier.id, a.id, staff=True),
+            )
+            for a in await files.available_documents(db, dossier.id)
+        ],
+        result_document=_result_document(result) if result is not None else None,
+        next_step=_step_out(following[0], following[1], None) if following else None,
+    )
 
 
 async def process_sheet(db: Db, dossier_id: str) -> list[SheetRow]:
@@ -103,6 +159,37 @@ async def process_sheet(db: Db, dossier_id: str) -> list[SheetRow]:
         )
         for e in events
     ]
+
+
+@dataclass
+class ResultUpload:
+    """The multipart form of a result document: one file part named `file`."""
+
+    file: UploadFile
+
+
+def _too_large(request: AnyRequest, _: RequestEntityTooLarge) -> Response[Any]:
+    """A body over the route's limit: the same problem as a file over the size limit."""
+    error = UploadTooLarge(limit=MAX_BYTES)
+    return problem_response(
+        request, problem_type=error.problem_type, status=413, params=error.params
+    )
+
+
+def _chunks(file: BinaryIO) -> Iterator[bytes]:
+    with file:
+        while chunk := file.read(CHUNK_BYTES):
+            yield chunk
+
+
+async def _serve(settings: Settings, stored: files.StoredFile) -> Stream:
+    """The stored blob, streamed, with the headers of a private file."""
+    blob = await asyncio.to_thread(blob_store_for(settings).open, stored.sha256)
+    return Stream(
+        _chunks(blob),
+        media_type=stored.media_type,
+        headers=private_file_headers(stored.file_name, stored.bytes),
+    )
 
 
 def _context(request: AnyRequest) -> handling.StaffContext:
@@ -168,12 +255,75 @@ class WorkController(Controller):
         cache_control=None,
     )
     async def get_work(self, request: AnyRequest, db: Db, dossier_id: FromPath[str]) -> WorkDetail:
-        for dossier, step in await handling.work_queue(db, request.state.principal):
-            if dossier.id == dossier_id:
-                item = await _item(db, dossier, step, detail=True)
-                assert isinstance(item, WorkDetail)
-                return item
-        raise NotFound()
+        found = await handling.find_at_my_step(db, request.state.principal, dossier_id)
+        if found is None:
+            raise NotFound()
+        item = await _item(db, *found, detail=True)
+        assert isinstance(item, WorkDetail)
+        return item
+
+    @get(
+        "/{dossier_id:str}/documents/{attachment_id:str}",
+        operation_id="getWorkDocument",
+        summary="A document handed in with a dossier at one of my steps",
+        cache_control=None,
+        opt=FILE_ROUTE,
+    )
+    async def work_document(
+        self,
+        request: AnyRequest,
+        db: Db,
+        settings: AppSettings,
+        dossier_id: FromPath[str],
+        attachment_id: FromPath[str],
+    ) -> Stream:
+        principal: Principal = request.state.principal
+        stored = await files.staff_document(db, principal, dossier_id, attachment_id)
+        return await _serve(settings, stored)
+
+    @get(
+        "/{dossier_id:str}/result",
+        operation_id="getWorkResult",
+        summary="The result document of a dossier at one of my steps (approval, return)",
+        cache_control=None,
+        opt=FILE_ROUTE,
+    )
+    async def work_result(
+        self, request: AnyRequest, db: Db, settings: AppSettings, dossier_id: FromPath[str]
+    ) -> Stream:
+        stored = await files.staff_result(db, request.state.principal, dossier_id)
+        return await _serve(settings, stored)
+
+    @post(
+        "/{dossier_id:str}/result",
+        operation_id="attachResult",
+        summary="At the approval step: attach the result document (PDF, JPEG or PNG) to "
+        "approve with, replacing an earlier one",
+        status_code=201,
+        request_max_body_size=MAX_BYTES + MULTIPART_SLACK,
+        exception_handlers={RequestEntityTooLarge: _too_large},
+    )
+    async def attach_result(
+        self,
+        request: AnyRequest,
+        db: Db,
+        dossier_id: FromPath[str],
+        data: Annotated[ResultUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> ResultDocument:
+        upload = data.file
+        try:
+            content = await upload.read()
+        finally:
+            await upload.close()
+        result = await handling.attach_result(
+            db,
+            _context(request),
+            dossier_id,
+            file_name=upload.filename,
+            media_type=upload.content_type.split(";")[0].strip().lower(),
+            data=content,
+        )
+        return _result_document(result)
 
     @post(
         "/intake",
@@ -253,7 +403,7 @@ async def _result(db: Db, dossier: Dossier) -> ActionResult:
         assert variant is not None
         assert agency is not None
         following = route_of(variant).steps[dossier.step_index]
-        step = _step_out(following, agency, dossier)
+        step = _step_out(following, agency, dossier.step_due_at)
     return ActionResult(
         id=dossier.id,
         status=dossier.status,
@@ -263,3 +413,42 @@ async def _result(db: Db, dossier: Dossier) -> ActionResult:
         step=step,
         sheet=await process_sheet(db, dossier.id),
     )
+
+
+class OwnerFileController(Controller):
+    """The owner's downloads of their dossier's files; to anyone else they do not exist."""
+
+    path = "/api/v1/dossiers"
+    tags = ["dossiers"]  # noqa: RUF012
+    # Signed in; ownership is checked in the use case, so others get a 404, staff included.
+    opt = {"access": "signed_in", **FILE_ROUTE}  # noqa: RUF012
+
+    @get(
+        "/{dossier_id:str}/documents/{attachment_id:str}",
+        operation_id="getDossierDocument",
+        summary="A document I handed in with my dossier",
+        cache_control=None,
+    )
+    async def document(
+        self,
+        request: AnyRequest,
+        db: Db,
+        settings: AppSettings,
+        dossier_id: FromPath[str],
+        attachment_id: FromPath[str],
+    ) -> Stream:
+        principal: Principal = request.state.principal
+        stored = await files.owner_document(db, principal, dossier_id, attachment_id)
+        return await _serve(settings, stored)
+
+    @get(
+        "/{dossier_id:str}/result",
+        operation_id="getDossierResult",
+        summary="The result document of my dossier, once approved",
+        cache_control=None,
+    )
+    async def result(
+        self, request: AnyRequest, db: Db, settings: AppSettings, dossier_id: FromPath[str]
+    ) -> Stream:
+        stored = await files.owner_result(db, request.state.principal, dossier_id)
+        return await _serve(settings, stored)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -15,11 +15,15 @@ class Camel(msgspec.Struct, rename="camel", omit_defaults=True):
 
 
 class StepOut(Camel):
+    """A step of the dossier's route at the agency that holds it (`agencyName` in
+    Vietnamese), with its due time while the dossier is there."""
+
     key: str
     name: str
     role: str
     kind: str
     agency_code: str
+    agency_name: str
     name_en: str | None = None
     due_at: str | None = None
 
@@ -58,8 +62,46 @@ class SheetRow(Camel):
     note: str | None = None
 
 
+class Applicant(Camel):
+    """Who applied: the dossier's applicant account."""
+
+    full_name: str
+    phone: str
+    cccd: str | None = None
+
+
+class DossierDocument(Camel):
+    """A document handed in with the dossier; `href` downloads it."""
+
+    id: str
+    slot_key: str
+    media_type: str
+    bytes: int
+    href: str
+
+
+class ResultDocument(Camel):
+    """The dossier's result document, as attached at the approval step; `href` downloads it."""
+
+    id: str
+    file_name: str
+    media_type: str
+    bytes: int
+    uploaded_at: str
+    href: str
+
+
 class WorkDetail(WorkItem, kw_only=True):
+    """A dossier at one of my steps: its process-control sheet, who applied, the application's
+    answers as submitted (`fields`), its documents, its result document once attached, and
+    the step a hand-on would take it to (`nextStep`; none at the last step)."""
+
     sheet: list[SheetRow]
+    applicant: Applicant
+    fields: dict[str, Any]
+    documents: list[DossierDocument]
+    result_document: ResultDocument | None = None
+    next_step: StepOut | None = None
 
 
 class ActionRequest(Camel):

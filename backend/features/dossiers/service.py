@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.auth import Principal
 from backend.features.catalogue.forms import FieldError, FormSchema, validate_form
 from backend.features.catalogue.repository import find_current_variant_row, find_procedure_row
+from backend.features.dossiers import results
 from backend.features.dossiers.deadlines import resume_deadline
 from backend.features.dossiers.states import (
     STATUS_CODES,
@@ -41,6 +42,7 @@ from backend.models import (
     Attachment,
     Dossier,
     DossierEvent,
+    DossierResult,
     Procedure,
     ProcedureVariant,
 )
@@ -88,8 +90,10 @@ def dossier_data(
     procedure: Procedure,
     events: Sequence[DossierEvent],
     documents: Sequence[Attachment],
+    result: DossierResult | None = None,
 ) -> dict[str, Any]:
-    """The dossier as its owner's app shows it, offline too: status, timeline, documents."""
+    """The dossier as its owner's app shows it, offline too: status, timeline, documents,
+    and the result document once the dossier is approved."""
     status: Status = dossier.status  # type: ignore[assignment]
     by_slot: dict[str, list[str]] = {}
     for attachment in documents:
@@ -119,6 +123,9 @@ def dossier_data(
         # The receipt's QR points here (on this site): the public lookup of the dossier.
         "lookupPath": f"/lookup/{dossier.lookup_token}" if dossier.lookup_token else None,
         "apologizedAt": dossier.apologized_at.isoformat() if dossier.apologized_at else None,
+        # Where to download the result document ({fileName, mediaType, bytes, href}), once
+        # issued by the approval.
+        "result": results.owner_data(result),
         "allowedActions": allowed_actions(status, "citizen"),
         "timeline": [
             {"action": e.action, "status": e.status_to, "at": e.at.isoformat(), "note": e.note}
@@ -164,7 +171,11 @@ async def dossier_change(db: AsyncSession, dossier: Dossier) -> changelog.Pendin
     await db.flush()
     procedure = await procedure_of(db, dossier)
     data = dossier_data(
-        dossier, procedure, await _events(db, dossier.id), await _documents(db, dossier.id)
+        dossier,
+        procedure,
+        await _events(db, dossier.id),
+        await _documents(db, dossier.id),
+        await results.find_result(db, dossier.id),
     )
     return changelog.PendingChange(
         changelog.account_scope(dossier.owner_account_id),
