@@ -122,7 +122,8 @@ async def test_the_printable_receipt_says_what_the_pdf_says(
             assert shown["applicantName"] == "Nguyễn Văn An"
             assert shown["receivedBy"] == "Trần Văn Bình"
             assert shown["lookupUrl"] == f"{settings.public_url}/lookup/{dossier.lookup_token}"
-            assert shown["documents"] and all(d["files"] >= 1 for d in shown["documents"])
+            assert shown["documents"]
+            assert all(d["files"] >= 1 for d in shown["documents"])
             text = text_of((await reader.get(receipt(dossier_id))).content)
             assert shown["procedureName"][:40] in text
         assert (await stranger_pc.get(path)).status_code == 404
