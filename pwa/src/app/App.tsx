@@ -36,6 +36,7 @@ const WorkDossierPage = lazy(() =>
 );
 const LatePage = lazy(() => import('../features/work/LatePage').then((m) => m.LatePage));
 const ReceiptPage = lazy(() => import('../features/work/ReceiptPage').then((m) => m.ReceiptPage));
+const IntakePage = lazy(() => import('../features/work/IntakePage').then((m) => m.IntakePage));
 const ProcedureDetailPage = lazy(() =>
   import('../features/catalogue/ProcedureDetailPage').then((m) => m.ProcedureDetailPage),
 );
@@ -120,6 +121,7 @@ export function App() {
           <Route path="/inbox" component={InboxPage} />
           <Route path="/work" component={WorkQueuePage} />
           <Route path="/work/late" component={LatePage} />
+          <Route path="/work/intake" component={IntakePage} />
           <Route path="/work/dossiers/:id" component={WorkDossierPage} />
           <Route path="/work/dossiers/:id/receipt" component={ReceiptPage} />
           <Route path="/lookup" component={LookupPage} />
