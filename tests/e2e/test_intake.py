@@ -5,34 +5,25 @@ and the officer hands over the receipt with the dossier code."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PIL import Image
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
 from tests.e2e.conftest import StaffMember, add_authenticator
-from tests.e2e.test_apply import READ_DEVICE, choose_file, fill_residence, jpeg
+from tests.e2e.test_apply import READ_DEVICE, choose_file, jpeg
 from tests.e2e.test_identity import new_phone, sign_up
+from tests.e2e.test_one_stop import LAND_TRANSFER, PUBLIC_SERVICE_CENTRE, fill_land_transfer, photo
 
 pytestmark = pytest.mark.e2e
 
 Rows = Callable[..., list[tuple[Any, ...]]]
-LAND_TRANSFER = "1.013831"
-PUBLIC_SERVICE_CENTRE = "000.00.01.H19"
 CODE = re.compile(rf"^{re.escape(PUBLIC_SERVICE_CENTRE)}-\d{{6}}-\d{{4}}$")
 CERTIFICATE = "Bản gốc Giấy chứng nhận"
 CONTRACT = "Hợp đồng chuyển nhượng đã công chứng / chứng thực"
 UPLOADS = re.compile(r"/api/v1/uploads(/|$)")  # tus
-
-
-def photo(colour: tuple[int, int, int]) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), colour).save(out, format="JPEG")
-    return out.getvalue()
 
 
 def open_intake(desk: StaffMember) -> Page:
@@ -53,35 +44,6 @@ def choose_land_transfer(page: Page) -> None:
     page.get_by_label("Tìm thủ tục (tên hoặc mã số)").fill("chuyển nhượng")
     page.get_by_label("Chọn thủ tục").select_option(LAND_TRANSFER)
     expect(page.get_by_role("group", name="Giấy chứng nhận đã cấp")).to_be_visible()
-
-
-def fill_land_transfer(page: Page) -> None:
-    """Every required field of the land transfer application, as the citizen tells them."""
-    certificate = page.get_by_role("group", name="Giấy chứng nhận đã cấp")
-    certificate.get_by_label("Số phát hành (số seri) Giấy chứng nhận").fill("CS 654321")
-    certificate.get_by_label("Ngày cấp Giấy chứng nhận").fill("2018-03-20")
-    parcel = page.get_by_role("group", name="Thửa đất chuyển nhượng")
-    parcel.get_by_label("Thửa đất số").fill("88")
-    parcel.get_by_label("Tờ bản đồ số").fill("7")
-    parcel.get_by_label("Diện tích chuyển nhượng").fill("96,5")
-    parcel.get_by_label("Mục đích sử dụng đất").select_option("ONT")
-    fill_residence(parcel.get_by_role("group", name="Địa chỉ thửa đất"))
-    transferor = page.get_by_role("group", name="Bên chuyển nhượng")
-    transferor.get_by_label("Họ, chữ đệm và tên").fill("Trương Văn Lộc")
-    transferor.get_by_label("Số CCCD").fill("075068001122")
-    fill_residence(transferor.get_by_role("group", name="Nơi cư trú"))
-    transferee = page.get_by_role("group", name="Bên nhận chuyển nhượng")
-    transferee.get_by_label("Họ, chữ đệm và tên").fill("Đỗ Thị Quầy")
-    transferee.get_by_label("Số CCCD").fill("075190003344")
-    transferee.get_by_label("Số điện thoại").fill("0987654321")
-    fill_residence(transferee.get_by_role("group", name="Nơi cư trú"))
-    contract = page.get_by_role("group", name="Hợp đồng chuyển nhượng")
-    contract.get_by_label("Số công chứng / chứng thực").fill("567/2026/CN")
-    contract.get_by_label("Ngày công chứng / chứng thực").fill("2026-10-05")
-    contract.get_by_label("Tổ chức công chứng hoặc cơ quan chứng thực").fill(
-        "Văn phòng công chứng Long Khánh"
-    )
-    contract.get_by_label("Giá chuyển nhượng ghi trong hợp đồng").fill("720000000")
 
 
 def photograph_papers(page: Page) -> None:
