@@ -134,6 +134,10 @@ def test_a_land_transfer_crosses_three_agencies_and_the_citizen_follows_it_offli
     desk_page = open_from_queue(desk, dossier_id)
     expect(desk_page.get_by_text("Nguyễn Văn Hùng")).to_be_visible()
     expect(desk_page.get_by_role("link", name=re.compile("^Mở "))).to_have_count(2)
+    certificate = desk_page.get_by_role("link", name="Mở Bản gốc Giấy chứng nhận")
+    opened = desk_page.request.get(certificate.get_attribute("href") or "")
+    assert opened.ok
+    assert opened.headers["content-type"] == "image/jpeg"
     desk_page = act(desk, dossier_id, "Tiếp nhận hồ sơ")
     done = desk_page.locator("#action-done")
     expect(done).to_contain_text("Đã tiếp nhận hồ sơ 000.00.01.H19-")

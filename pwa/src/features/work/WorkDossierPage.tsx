@@ -137,7 +137,9 @@ function Detail(props: {
         </section>
       )}
       {detail.fields && <Answers procedureCode={detail.procedureCode} fields={detail.fields} />}
-      {detail.documents && <Documents documents={detail.documents} />}
+      {detail.documents && (
+        <Documents procedureCode={detail.procedureCode} documents={detail.documents} />
+      )}
       <Actions detail={detail} onDone={onDone} onChanged={onChanged} />
       {isLate && <Apology detail={detail} onChanged={onChanged} />}
       <ProcessSheet rows={detail.sheet} />
@@ -192,7 +194,14 @@ function answerText(field: FormField | undefined, value: unknown, communes: Admi
   return choice ? localized(choice.label.vi, choice.label.en) : text;
 }
 
-function Documents({ documents }: { documents: DossierDocument[] }) {
+function Documents(props: { procedureCode: string; documents: DossierDocument[] }) {
+  const { procedureCode, documents } = props;
+  const procedure = useProcedure(procedureCode);
+  const slotName = (key: string) => {
+    const variants = procedure.isLoaded ? (procedure.value?.variants ?? []) : [];
+    const slot = variants.flatMap((v) => v.form.documents).find((d) => d.key === key);
+    return slot ? localized(slot.name.vi, slot.name.en) : key;
+  };
   return (
     <section aria-labelledby="work-documents-heading">
       <h2 id="work-documents-heading">{tw('documents')}</h2>
@@ -200,8 +209,12 @@ function Documents({ documents }: { documents: DossierDocument[] }) {
         <p>{tw('noDocuments')}</p>
       ) : (
         <ul class="work-documents">
-          {documents.map((document, index) => {
-            const name = `${document.slotKey} ${index + 1}`;
+          {documents.map((document) => {
+            const sameSlot = documents.filter((d) => d.slotKey === document.slotKey);
+            const name =
+              sameSlot.length > 1
+                ? `${slotName(document.slotKey)} (${sameSlot.indexOf(document) + 1})`
+                : slotName(document.slotKey);
             return (
               <li key={document.id}>
                 {document.mediaType.startsWith('image/') && (
