@@ -60,7 +60,12 @@ export interface BlobRow {
   mediaType: string;
   fileName: string;
   draftId?: string;
-  /** The document slot of the draft's form the file fills (absent on rows kept before slots). */
+  /**
+   * The dossier whose supplement request the file answers (a file attached on its page rather
+   * than to a draft). It stays on the file once sent; the dossier's documents then list it.
+   */
+  dossierId?: string;
+  /** The document slot of the form the file fills (absent on rows kept before slots). */
   slotKey?: string;
   upload: 'waiting' | 'uploading' | 'done' | 'failed' | 'refused';
   /** Why the server refused the file (its problem detail), when it did. */
@@ -71,27 +76,47 @@ export interface BlobRow {
 export type SubmissionState = 'waiting_files' | 'queued' | 'blocked';
 
 /**
- * An application the citizen submitted on this device, until the server's dossier replaces it.
- * It waits for its files to finish uploading (`waiting_files`); then its `dossier.submit`
- * mutation is queued (`queued`, `mutationId`). `blocked`: a file was refused, so it cannot be
- * sent until the citizen replaces the file.
+ * Something the citizen sent from this device that names files: it waits for them to finish
+ * uploading (`waiting_files`); then its mutation is numbered and queued (`queued`,
+ * `mutationId`). `blocked`: a file was refused, so it cannot be sent until the citizen replaces
+ * the file. Decision 0008.
  */
-export interface SubmissionRow {
-  /** The dossier id, chosen on the device. */
+interface SubmissionBase {
   id: string;
-  draftId: string;
-  procedureCode: string;
-  variantKey?: string;
-  fields: Record<string, unknown>;
   /** Attachment ids by document slot key. */
   documents: Record<string, string[]>;
-  returnMethod: 'counter' | 'post';
   state: SubmissionState;
   mutationId?: number;
   /** Why it is blocked. */
   reason?: string;
   createdAt: string;
 }
+
+/** An application (`dossier.submit`), until the server's dossier replaces it. */
+export interface ApplicationSubmission extends SubmissionBase {
+  /** Absent on rows kept before supplements existed. */
+  kind?: 'submit';
+  /** The dossier id, chosen on the device. */
+  id: string;
+  draftId: string;
+  procedureCode: string;
+  variantKey?: string;
+  fields: Record<string, unknown>;
+  returnMethod: 'counter' | 'post';
+}
+
+/** The answer to a supplement request (`dossier.supplement`), until the server has it. */
+export interface SupplementSubmission extends SubmissionBase {
+  kind: 'supplement';
+  /** The dossier it answers for (the row's own id is the answer's). */
+  dossierId: string;
+  note?: string;
+}
+
+export type SubmissionRow = ApplicationSubmission | SupplementSubmission;
+
+export const isApplication = (row: SubmissionRow): row is ApplicationSubmission =>
+  row.kind !== 'supplement';
 
 export type AccountDb = Dexie & {
   meta: EntityTable<MetaEntry, 'key'>;
@@ -128,6 +153,11 @@ export function accountDb(accountId: string): AccountDb {
   // Applications submitted on the device, until the server's dossier replaces them.
   db.version(3).stores({
     submissions: 'id, draftId, state',
+  });
+  // Answers to supplement requests: their files and submissions, by dossier.
+  db.version(4).stores({
+    blobs: 'id, draftId, upload, dossierId',
+    submissions: 'id, draftId, state, dossierId',
   });
   open = { accountId, db };
   return db;

@@ -1,11 +1,19 @@
-// Submitting an application, offline as well as online (DESIGN §4, issue 5).
+// Sending what names files, offline as well as online (DESIGN §4, issue 5, decision 0008): an
+// application (`dossier.submit`) and the answer to a supplement request (`dossier.supplement`).
 //
 // A submission is kept on the device first (`submissions` table), then its files upload; only
-// when every file it names has arrived is its `dossier.submit` mutation numbered and queued.
-// Mutations are applied strictly in order, so a submission waiting for its photos must not sit
-// in the outbox: it would hold back everything queued after it. The server's dossier, pulled
-// after the mutation is applied, replaces the local row.
-import { accountDb, type AccountDb, type SubmissionRow } from '../db/account-db';
+// when every file it names has arrived is its mutation numbered and queued. Mutations are
+// applied strictly in order, so a submission waiting for its photos must not sit in the
+// outbox: it would hold back everything queued after it. An application's row goes when the
+// server's dossier arrives; a supplement's when a pull acknowledges its mutation.
+import {
+  accountDb,
+  type AccountDb,
+  type ApplicationSubmission,
+  isApplication,
+  type SubmissionRow,
+  type SupplementSubmission,
+} from '../db/account-db';
 import { currentIdentity } from '../features/identity/identity';
 import { uuidv7 } from '../lib/uuid';
 export { dossierReference } from '../lib/reference';
@@ -35,6 +43,13 @@ export interface SubmissionRefusal {
   errors: FieldRefusal[];
 }
 
+export interface SupplementInput {
+  dossierId: string;
+  /** Attachment ids by document slot key, in the citizen's order. */
+  documents: Record<string, string[]>;
+  note?: string;
+}
+
 function signedInAccount(): string {
   const accountId = currentIdentity.value?.id;
   if (!accountId) throw new Error('Not signed in');
@@ -49,16 +64,10 @@ export async function submitApplication(input: SubmissionInput): Promise<string>
   await db.transaction('rw', db.submissions, db.outbox, async () => {
     // A refused earlier submission of this draft is superseded by this one.
     const earlier = await db.submissions.where('draftId').equals(input.draftId).toArray();
-    for (const row of earlier) {
-      if (row.state === 'queued' && row.mutationId !== undefined) {
-        const item = await db.outbox.get(row.mutationId);
-        if (item && item.state !== 'rejected') throw new Error('Already submitted');
-        if (item) await db.outbox.delete(row.mutationId);
-      }
-      await db.submissions.delete(row.id);
-    }
-    await db.submissions.add({
+    await supersede(db, earlier);
+    const row: ApplicationSubmission = {
       id,
+      kind: 'submit',
       draftId: input.draftId,
       procedureCode: input.procedureCode,
       ...(input.variantKey ? { variantKey: input.variantKey } : {}),
@@ -67,12 +76,67 @@ export async function submitApplication(input: SubmissionInput): Promise<string>
       returnMethod: input.returnMethod ?? 'counter',
       state: 'waiting_files',
       createdAt: new Date().toISOString(),
-    });
+    };
+    await db.submissions.add(row);
   });
   persistStorage();
   await queueReadySubmissions(accountId);
   requestSync();
   return id;
+}
+
+/**
+ * Send the answer to a supplement request (works offline); it goes once its files have
+ * uploaded. An earlier answer the server refused, or one still waiting, is replaced by this one.
+ */
+export async function sendSupplement(input: SupplementInput): Promise<string> {
+  const accountId = signedInAccount();
+  const db = accountDb(accountId);
+  const id = uuidv7();
+  const note = input.note?.trim();
+  await db.transaction('rw', db.submissions, db.outbox, async () => {
+    await supersede(db, await db.submissions.where('dossierId').equals(input.dossierId).toArray());
+    const row: SupplementSubmission = {
+      id,
+      kind: 'supplement',
+      dossierId: input.dossierId,
+      documents: input.documents,
+      ...(note ? { note } : {}),
+      state: 'waiting_files',
+      createdAt: new Date().toISOString(),
+    };
+    await db.submissions.add(row);
+  });
+  persistStorage();
+  await queueReadySubmissions(accountId);
+  requestSync();
+  return id;
+}
+
+const noteKey = (dossierId: string) => `supplement.note.${dossierId}`;
+
+/** Keep the note of an answer being written on the device, so that a reload loses nothing. */
+export async function keepSupplementNote(dossierId: string, note: string): Promise<void> {
+  const db = accountDb(signedInAccount());
+  await db.meta.put({ key: noteKey(dossierId), value: note, updatedAt: new Date().toISOString() });
+}
+
+/** The note of the answer being written to the dossier's supplement request ('' if none). */
+export async function findSupplementNote(accountId: string, dossierId: string): Promise<string> {
+  const value = (await accountDb(accountId).meta.get(noteKey(dossierId)))?.value;
+  return typeof value === 'string' ? value : '';
+}
+
+/** Drop earlier submissions of the same thing; one on its way (not refused) cannot be. */
+async function supersede(db: AccountDb, earlier: SubmissionRow[]): Promise<void> {
+  for (const row of earlier) {
+    if (row.state === 'queued' && row.mutationId !== undefined) {
+      const item = await db.outbox.get(row.mutationId);
+      if (item && item.state !== 'rejected') throw new Error('Already submitted');
+      if (item) await db.outbox.delete(row.mutationId);
+    }
+    await db.submissions.delete(row.id);
+  }
 }
 
 type FileState = 'ready' | 'waiting' | 'refused' | 'missing';
@@ -89,7 +153,7 @@ async function fileState(db: AccountDb, attachmentId: string): Promise<FileState
 }
 
 /**
- * Queue `dossier.submit` for every submission whose files have all arrived on the server;
+ * Queue the mutation of every submission whose files have all arrived on the server;
  * block those with a refused or missing file. Safe in several tabs at once: the state is
  * checked again inside the transaction that numbers the mutation.
  */
@@ -112,7 +176,9 @@ export async function queueReadySubmissions(accountId: string): Promise<number> 
         await db.submissions.update(submission.id, { state: 'blocked', reason });
         return;
       }
-      const mutationId = await enqueue(db, 'dossier.submit', submissionArgs(current));
+      const mutationId = isApplication(current)
+        ? await enqueue(db, 'dossier.submit', applicationArgs(current))
+        : await enqueue(db, 'dossier.supplement', supplementArgs(current));
       await db.submissions.update(submission.id, { state: 'queued', mutationId });
       queued += 1;
     });
@@ -120,7 +186,7 @@ export async function queueReadySubmissions(accountId: string): Promise<number> 
   return queued;
 }
 
-function submissionArgs(row: SubmissionRow): Record<string, unknown> {
+function applicationArgs(row: ApplicationSubmission): Record<string, unknown> {
   return {
     dossierId: row.id,
     procedureCode: row.procedureCode,
@@ -132,12 +198,29 @@ function submissionArgs(row: SubmissionRow): Record<string, unknown> {
   };
 }
 
-/** Submissions the server's dossier has replaced are dropped (after each sync). */
+function supplementArgs(row: SupplementSubmission): Record<string, unknown> {
+  return {
+    dossierId: row.dossierId,
+    documents: row.documents,
+    ...(row.note ? { note: row.note } : {}),
+  };
+}
+
+/**
+ * Delivered submissions are dropped (after each sync): an application once the server's
+ * dossier has replaced it, a supplement once a pull has acknowledged its mutation (the same
+ * pull brings the dossier as the answer left it).
+ */
 async function forgetDelivered(accountId: string): Promise<void> {
   const db = accountDb(accountId);
-  await db.transaction('rw', db.submissions, db.entities, async () => {
+  await db.transaction('rw', [db.submissions, db.entities, db.outbox, db.meta], async () => {
     for (const row of await db.submissions.where('state').equals('queued').toArray()) {
-      if (await db.entities.get(['dossier', row.id])) await db.submissions.delete(row.id);
+      if (isApplication(row)) {
+        if (await db.entities.get(['dossier', row.id])) await db.submissions.delete(row.id);
+      } else if (row.mutationId !== undefined && !(await db.outbox.get(row.mutationId))) {
+        await db.submissions.delete(row.id);
+        await db.meta.delete(noteKey(row.dossierId));
+      }
     }
   });
 }
@@ -149,7 +232,23 @@ export async function findSubmissionRefusal(
 ): Promise<SubmissionRefusal | undefined> {
   const db = accountDb(accountId);
   const rows = await db.submissions.where('draftId').equals(draftId).sortBy('createdAt');
-  const latest = rows.at(-1);
+  return refusalOf(db, rows.at(-1));
+}
+
+/** The refusal of the latest answer to the dossier's supplement request, if any. */
+export async function findSupplementRefusal(
+  accountId: string,
+  dossierId: string,
+): Promise<SubmissionRefusal | undefined> {
+  const db = accountDb(accountId);
+  const rows = await db.submissions.where('dossierId').equals(dossierId).sortBy('createdAt');
+  return refusalOf(db, rows.at(-1));
+}
+
+async function refusalOf(
+  db: AccountDb,
+  latest: SubmissionRow | undefined,
+): Promise<SubmissionRefusal | undefined> {
   if (!latest) return undefined;
   if (latest.state === 'blocked') {
     const errors = Object.entries(latest.documents)
@@ -167,16 +266,21 @@ export async function findSubmissionRefusal(
   };
 }
 
-/** Give up a submission that was refused or blocked (the draft stays, to fix and resend). */
-export async function discardSubmission(dossierId: string): Promise<void> {
+/**
+ * Give up a submission that was refused or blocked, or take back one still waiting for its
+ * files (the draft, or a supplement's files, stay, to fix and send again).
+ */
+export async function discardSubmission(submissionId: string): Promise<void> {
   const db = accountDb(signedInAccount());
   await db.transaction('rw', db.submissions, db.outbox, async () => {
-    const row = await db.submissions.get(dossierId);
+    const row = await db.submissions.get(submissionId);
     if (!row) return;
     if (row.mutationId !== undefined) {
-      await db.outbox.where({ mutationId: row.mutationId, state: 'rejected' }).delete();
+      const item = await db.outbox.get(row.mutationId);
+      if (item && item.state !== 'rejected') return; // on its way: too late to take back
+      if (item) await db.outbox.delete(row.mutationId);
     }
-    await db.submissions.delete(dossierId);
+    await db.submissions.delete(submissionId);
   });
 }
 

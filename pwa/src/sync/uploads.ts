@@ -7,13 +7,16 @@ import { currentIdentity } from '../features/identity/identity';
 import { uuidv7 } from '../lib/uuid';
 import { enqueue, onSynced, persistStorage, requestSync } from './engine';
 
-/** Compression progress by draft id, 0 to 1, while a photo for that draft is being compressed. */
+/**
+ * Compression progress by holder id (a draft's, or a dossier's for its supplement), 0 to 1,
+ * while a photo for it is being compressed.
+ */
 export const compressProgress = signal<ReadonlyMap<string, number>>(new Map());
 
-function setCompressing(draftId: string, fraction: number | undefined): void {
+function setCompressing(key: string, fraction: number | undefined): void {
   const next = new Map(compressProgress.value);
-  if (fraction === undefined) next.delete(draftId);
-  else next.set(draftId, fraction);
+  if (fraction === undefined) next.delete(key);
+  else next.set(key, fraction);
   compressProgress.value = next;
 }
 
@@ -32,26 +35,57 @@ export async function sha256Hex(blob: Blob): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** What a file is attached to on the device: a draft's form, or a dossier's supplement. */
+type FileHolder = { draftId: string } | { dossierId: string };
+
+/** The holder's id: the key of its compression progress. */
+function holderId(holder: FileHolder): string {
+  return 'draftId' in holder ? holder.draftId : holder.dossierId;
+}
+
 /**
  * Keep `original` on the device and queue it for upload, attached to a draft's `slotKey`.
  * A photo is compressed first (in a worker), so what is stored, hashed and uploaded is the
  * compressed JPEG; PDFs and other files are kept as they are. `replaces` names a file this one
  * takes the place of (a retaken photo): it is detached, and the new file keeps its position.
  */
-export async function attachFile(
+export function attachFile(
   draftId: string,
   original: Blob,
   slotKey = 'photo',
-  { replaces }: { replaces?: string } = {},
+  options: { replaces?: string } = {},
+): Promise<string> {
+  return keepFile({ draftId }, original, slotKey, options);
+}
+
+/**
+ * The same for a file answering a dossier's supplement request: it belongs to no draft, and
+ * joins the dossier when the answer (`dossier.supplement`) is applied.
+ */
+export function attachSupplementFile(
+  dossierId: string,
+  original: Blob,
+  slotKey: string,
+  options: { replaces?: string } = {},
+): Promise<string> {
+  return keepFile({ dossierId }, original, slotKey, options);
+}
+
+async function keepFile(
+  holder: FileHolder,
+  original: Blob,
+  slotKey: string,
+  { replaces }: { replaces?: string },
 ): Promise<string> {
   const accountId = currentIdentity.value?.id;
   if (!accountId) throw new Error('Not signed in');
   const { compressPhoto, jpegName } = await import('../lib/photo');
+  const key = holderId(holder);
   let file: Blob;
   try {
-    file = await compressPhoto(original, (fraction) => setCompressing(draftId, fraction));
+    file = await compressPhoto(original, (fraction) => setCompressing(key, fraction));
   } finally {
-    setCompressing(draftId, undefined);
+    setCompressing(key, undefined);
   }
   const id = uuidv7();
   const sha256 = await sha256Hex(file);
@@ -59,6 +93,7 @@ export async function attachFile(
   const originalName = original instanceof File ? original.name : id;
   const fileName =
     file !== original && mediaType === 'image/jpeg' ? jpegName(originalName) : originalName;
+  const draft = 'draftId' in holder ? { draftId: holder.draftId } : {};
   const db = accountDb(accountId);
   await db.transaction('rw', [db.blobs, db.outbox, db.meta, db.entities], async () => {
     const replaced = replaces ? await db.blobs.get(replaces) : undefined;
@@ -70,7 +105,7 @@ export async function attachFile(
       bytes: file.size,
       mediaType,
       fileName,
-      draftId,
+      ...holder,
       slotKey,
       upload: 'waiting',
       // Files are listed by createdAt: a replacement takes the place of the file it replaces.
@@ -82,12 +117,12 @@ export async function attachFile(
       sha256,
       bytes: file.size,
       mediaType,
-      draftId,
+      ...draft,
     });
     await db.entities.put({
       entity: 'attachment',
       id,
-      data: { id, draftId, slotKey, sha256, bytes: file.size, mediaType, status: 'pending' },
+      data: { id, ...draft, slotKey, sha256, bytes: file.size, mediaType, status: 'pending' },
       version: 0,
       pendingMutationId: mutationId,
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EntityRow, OutboxItem, SubmissionRow } from '../../db/account-db';
+import type { ApplicationSubmission, EntityRow, OutboxItem } from '../../db/account-db';
 import { buildMyDossiers, type DeviceRecords } from './dossier-list';
 
 const BIRTH = '1.001193';
@@ -8,7 +8,11 @@ function draft(id: string, updatedAt: string): EntityRow {
   return { entity: 'draft', id, version: 1, data: { id, procedureCode: BIRTH, fields: {}, updatedAt } };
 }
 
-function submission(id: string, draftId: string, extra: Partial<SubmissionRow> = {}): SubmissionRow {
+function submission(
+  id: string,
+  draftId: string,
+  extra: Partial<ApplicationSubmission> = {},
+): ApplicationSubmission {
   return {
     id,
     draftId,

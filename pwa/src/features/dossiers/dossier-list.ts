@@ -1,7 +1,13 @@
 // "Hồ sơ của tôi" as one list built from what the device holds: local drafts, submissions
 // still on the device, and the server's dossiers. Pure, so the rules are tested without a
 // browser.
-import type { EntityRow, OutboxItem, SubmissionRow } from '../../db/account-db';
+import {
+  type EntityRow,
+  isApplication,
+  type OutboxItem,
+  type SubmissionRow,
+  type SupplementSubmission,
+} from '../../db/account-db';
 import { dossierReference } from '../../lib/reference';
 
 export type LocalState =
@@ -49,7 +55,8 @@ function applyHref(procedureCode: string, draftId: string): string {
   return `/procedures/${encodeURIComponent(procedureCode)}/apply?draft=${encodeURIComponent(draftId)}`;
 }
 
-function submissionState(row: SubmissionRow, records: DeviceRecords): LocalState {
+/** Where a submission stands on the device: uploading its files, queued, sent or refused. */
+export function submissionState(row: SubmissionRow, records: DeviceRecords): LocalState {
   if (row.state === 'blocked') return { kind: 'blocked', reason: row.reason ?? 'file_refused' };
   if (row.state === 'waiting_files') {
     const ids = Object.values(row.documents).flat();
@@ -81,6 +88,7 @@ export function buildMyDossiers(records: DeviceRecords): MyDossiers {
   });
   const pendingDrafts = new Set<string>();
   const waiting: ListItem[] = records.submissions
+    .filter(isApplication)
     .filter((row) => !onServer.has(row.id))
     .map((row) => {
       pendingDrafts.add(row.draftId);
@@ -114,4 +122,19 @@ export function buildMyDossiers(records: DeviceRecords): MyDossiers {
     waiting: waiting.sort(newestFirst),
     submitted: submitted.sort(newestFirst),
   };
+}
+
+/**
+ * The latest answer to the dossier's supplement request still on the device, if any: it is
+ * uploading its files, queued or refused. None once the server has it.
+ */
+export function findSupplement(
+  records: DeviceRecords,
+  dossierId: string,
+): SupplementSubmission | undefined {
+  return records.submissions
+    .filter((row): row is SupplementSubmission => row.kind === 'supplement')
+    .filter((row) => row.dossierId === dossierId)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .at(-1);
 }

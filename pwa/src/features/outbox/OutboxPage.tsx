@@ -1,4 +1,4 @@
-import type { BlobRow, OutboxItem } from '../../db/account-db';
+import type { BlobRow, OutboxItem, SubmissionRow } from '../../db/account-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { dossierReference } from '../../lib/reference';
 import { discardRejected } from '../../sync/drafts';
@@ -6,7 +6,7 @@ import { discardSubmission } from '../../sync/submissions';
 import { detachFile, uploadProgress } from '../../sync/uploads';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { readDeviceView, type DeviceView } from '../dossiers/device-records';
-import { buildMyDossiers } from '../dossiers/dossier-list';
+import { buildMyDossiers, submissionState } from '../dossiers/dossier-list';
 import { reasonLabel } from '../dossiers/messages';
 import { stateText } from '../dossiers/StateLabel';
 import { currentIdentity } from '../identity/identity';
@@ -39,9 +39,17 @@ function mutationLabel(item: OutboxItem): string {
       return to('mutation_dossier_submit', { reference });
     case 'dossier.withdraw':
       return to('mutation_dossier_withdraw', { reference });
+    case 'dossier.supplement':
+      return to('mutation_dossier_supplement', { reference });
     default:
       return to('mutation_other', { name: item.name });
   }
+}
+
+/** Where to put right what a submission sent: the application's form, or the dossier's page. */
+function fixHref(row: SubmissionRow): string {
+  if (row.kind === 'supplement') return `/dossiers/${encodeURIComponent(row.dossierId)}`;
+  return `/procedures/${encodeURIComponent(row.procedureCode)}/apply?draft=${encodeURIComponent(row.draftId)}`;
 }
 
 function itemState(item: OutboxItem): string {
@@ -72,17 +80,26 @@ function OutboxView({ view }: { view: DeviceView }) {
   const { waiting } = buildMyDossiers(view);
   const held = waiting.filter((item) => item.state.kind === 'waiting_files');
   const blocked = waiting.filter((item) => item.state.kind === 'blocked');
+  // Answers to supplement requests, by the state of their files.
+  const supplements = view.submissions.flatMap((row) =>
+    row.kind === 'supplement' ? [{ row, state: submissionState(row, view) }] : [],
+  );
+  const heldSupplements = supplements.filter(({ state }) => state.kind === 'waiting_files');
+  const blockedSupplements = supplements.filter(({ state }) => state.kind === 'blocked');
   const submissionOf = new Map(
     view.submissions.flatMap((row) => (row.mutationId ? [[row.mutationId, row] as const] : [])),
   );
   const isEmpty =
     uploading.length + refusedFiles.length + changes.length + rejected.length + held.length +
-      blocked.length ===
+      blocked.length + heldSupplements.length + blockedSupplements.length ===
     0;
   if (isEmpty) return <p role="status">{to('allSent')}</p>;
   return (
     <>
-      {(rejected.length > 0 || refusedFiles.length > 0 || blocked.length > 0) && (
+      {(rejected.length > 0 ||
+        refusedFiles.length > 0 ||
+        blocked.length > 0 ||
+        blockedSupplements.length > 0) && (
         <section aria-labelledby="refused-heading" class="notice">
           <h2 id="refused-heading">{to('refusedTitle')}</h2>
           <ul aria-labelledby="refused-heading">
@@ -92,10 +109,7 @@ function OutboxView({ view }: { view: DeviceView }) {
                 <li key={`m${item.mutationId}`}>
                   {mutationLabel(item)}: {reasonLabel(item.reason ?? 'rejected')}{' '}
                   {submission && (
-                    <a
-                      class="button"
-                      href={`/procedures/${encodeURIComponent(submission.procedureCode)}/apply?draft=${encodeURIComponent(submission.draftId)}`}
-                    >
+                    <a class="button" href={fixHref(submission)}>
                       {to('fix')}
                     </a>
                   )}{' '}
@@ -121,6 +135,15 @@ function OutboxView({ view }: { view: DeviceView }) {
                 <button type="button" onClick={() => void discardSubmission(item.id)}>
                   {to('discard')}
                 </button>
+              </li>
+            ))}
+            {blockedSupplements.map(({ row, state }) => (
+              <li key={`s${row.id}`}>
+                {to('mutation_dossier_supplement', { reference: dossierReference(row.dossierId) })}:{' '}
+                {stateText(state)}{' '}
+                <a class="button" href={fixHref(row)}>
+                  {to('fix')}
+                </a>
               </li>
             ))}
             {refusedFiles.map((blob) => (
@@ -158,13 +181,21 @@ function OutboxView({ view }: { view: DeviceView }) {
           </ul>
         </section>
       )}
-      {held.length > 0 && (
+      {held.length + heldSupplements.length > 0 && (
         <section aria-labelledby="held-heading">
           <h2 id="held-heading">{to('waitingFilesTitle')}</h2>
           <ul aria-labelledby="held-heading">
             {held.map((item) => (
               <li key={item.id}>
                 <a href={item.href}>{dossierReference(item.id)}</a> — {stateText(item.state)}
+              </li>
+            ))}
+            {heldSupplements.map(({ row, state }) => (
+              <li key={row.id}>
+                <a href={fixHref(row)}>
+                  {to('mutation_dossier_supplement', { reference: dossierReference(row.dossierId) })}
+                </a>{' '}
+                — {stateText(state)}
               </li>
             ))}
           </ul>
