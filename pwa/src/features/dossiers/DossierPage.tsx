@@ -1,18 +1,18 @@
 import { useMemo, useState } from 'preact/hooks';
 import { renderSVG } from 'uqr';
-import type { BlobRow } from '../../db/account-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { formatDateTime } from '../../lib/format';
 import { isOnline } from '../../lib/online';
 import { dossierReference } from '../../lib/reference';
 import { discardSubmission, withdrawDossier } from '../../sync/submissions';
-import { uploadProgress } from '../../sync/uploads';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { currentIdentity } from '../identity/identity';
-import { procedureName, readDeviceView, type DeviceView } from './device-records';
+import { procedureName, readDeviceView } from './device-records';
+import { DocumentList } from './DocumentList';
 import { buildMyDossiers } from './dossier-list';
 import { actionLabel, statusLabel, tm } from './messages';
 import { StateLabel } from './StateLabel';
+import { SupplementSection } from './SupplementSection';
 
 interface TimelineEntry {
   action: string;
@@ -21,7 +21,10 @@ interface TimelineEntry {
   note?: string | null;
 }
 
-/** One application: its state, its timeline and documents; withdraw while it may be. */
+/**
+ * One application: its state, its timeline and documents; withdraw while it may be, answer a
+ * supplement request when one is open.
+ */
 export function DossierPage({ id }: { id: string }) {
   const accountId = currentIdentity.value?.id;
   if (!accountId) {
@@ -85,6 +88,9 @@ function Dossier({ accountId, id }: { accountId: string; id: string }) {
           </p>
         </div>
       )}
+      {data && (
+        <SupplementSection accountId={accountId} dossierId={id} data={data} view={loaded} />
+      )}
       {typeof data?.['code'] === 'string' && (
         <Receipt
           dossierId={id}
@@ -109,51 +115,17 @@ function Dossier({ accountId, id }: { accountId: string; id: string }) {
           </ol>
         </section>
       )}
-      <Documents documents={documents} view={loaded} />
+      <DocumentList
+        documents={documents}
+        view={loaded}
+        heading={tm('documents')}
+        headingId="documents-heading"
+      />
       {allowed.includes('withdraw') && !isPending && <Withdraw dossierId={id} />}
       {isPending && data?.['status'] === 'withdrawn' && (
         <p role="status">{isOnline.value ? tm('localSending') : tm('withdrawQueued')}</p>
       )}
     </>
-  );
-}
-
-function fileState(blob: BlobRow | undefined, server: Record<string, unknown> | undefined): string {
-  const progress = blob && uploadProgress.value.get(blob.id);
-  if (progress !== undefined && progress !== null) {
-    return tm('fileUploading', { percent: Math.round(progress * 100) });
-  }
-  if (server?.['status'] === 'available' || blob?.upload === 'done') return tm('fileDone');
-  if (server?.['status'] === 'rejected' || blob?.upload === 'refused') return tm('fileRefused');
-  if (blob?.upload === 'failed') return tm('fileFailed');
-  return tm('fileWaiting');
-}
-
-function Documents({ documents, view }: { documents: Record<string, string[]>; view: DeviceView }) {
-  const ids = Object.values(documents).flat();
-  if (ids.length === 0) return null;
-  return (
-    <section aria-labelledby="documents-heading">
-      <h2 id="documents-heading">{tm('documents')}</h2>
-      <ul class="document-files" aria-labelledby="documents-heading">
-        {ids.map((attachmentId) => {
-          const blob = view.blobs.find((entry) => entry.id === attachmentId);
-          const progress = uploadProgress.value.get(attachmentId);
-          const name = blob?.fileName ?? attachmentId.slice(-8);
-          return (
-            <li key={attachmentId}>
-              {tm('fileProgress', {
-                name,
-                state: fileState(blob, view.attachments.get(attachmentId)),
-              })}
-              {progress !== undefined && (
-                <progress max={1} value={progress} aria-label={name} />
-              )}
-            </li>
-          );
-        })}
-      </ul>
-    </section>
   );
 }
 

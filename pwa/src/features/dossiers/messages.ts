@@ -85,6 +85,31 @@ const vi = {
     receiptQrAlt: 'Mã QR tra cứu hồ sơ {code}',
     receiptQrCaption: 'Quét mã để tra cứu tình trạng hồ sơ',
     receiptPdf: 'Tải giấy tiếp nhận (PDF)',
+    reason_no_supplement_requested: 'hồ sơ không còn chờ bổ sung',
+    supplementTitle: 'Cần bổ sung hồ sơ',
+    supplementIntro: 'Cơ quan giải quyết đề nghị bạn bổ sung trước ngày {deadline}:',
+    supplementItems: 'Giấy tờ cần bổ sung',
+    supplementPaused: 'Thời hạn giải quyết tạm dừng cho đến khi bạn gửi bổ sung.',
+    supplementFiles: 'Giấy tờ gửi bổ sung',
+    supplementFilesIntro:
+      'Chụp ảnh hoặc chọn tệp và đặt vào đúng loại giấy tờ. Ảnh được thu nhỏ trên máy trước khi gửi.',
+    supplementNoSlots:
+      'Máy này chưa có danh mục giấy tờ của thủ tục. Hãy kết nối mạng một lần để tải về.',
+    supplementNote: 'Ghi chú cho cơ quan giải quyết (không bắt buộc)',
+    supplementSend: 'Gửi bổ sung',
+    supplementSaving: 'Đang lưu…',
+    supplementOffline:
+      'Gửi được cả khi không có mạng: hồ sơ bổ sung được lưu trên máy và tự gửi khi có mạng.',
+    supplementEmpty: 'Hãy đính kèm ít nhất một giấy tờ, hoặc ghi chú cho cơ quan giải quyết.',
+    supplementNotReady: 'Có giấy tờ chưa hợp lệ — xem từng mục ở trên.',
+    supplementFailed: 'Không lưu được hồ sơ bổ sung: {reason}',
+    supplementWaitingNote:
+      'Hồ sơ bổ sung được lưu trên máy này và sẽ tự gửi khi ảnh đã tải lên xong. Đừng xóa dữ liệu của trình duyệt.',
+    supplementEdit: 'Sửa lại trước khi gửi',
+    supplementRefused: 'Chưa gửi được hồ sơ bổ sung',
+    supplementInvalid: 'Máy chủ chưa nhận các giấy tờ sau:',
+    supplementRefusedFix: 'Hãy sửa các mục trên rồi bấm “Gửi bổ sung” lần nữa.',
+    supplementDiscard: 'Bỏ qua',
 } as const;
 
 export const tm = defineMessages(vi, {
@@ -173,6 +198,31 @@ export const tm = defineMessages(vi, {
     receiptQrAlt: 'Lookup QR code of dossier {code}',
     receiptQrCaption: 'Scan to check the dossier’s progress',
     receiptPdf: 'Download the receipt (PDF)',
+    reason_no_supplement_requested: 'the dossier is no longer waiting for a supplement',
+    supplementTitle: 'More documents needed',
+    supplementIntro: 'The agency handling your application asks you to send, by {deadline}:',
+    supplementItems: 'Documents to send',
+    supplementPaused: 'The processing time is paused until you send them.',
+    supplementFiles: 'Documents you send',
+    supplementFilesIntro:
+      'Take a photo or choose a file, under the right kind of document. Photos are made smaller on the phone first.',
+    supplementNoSlots:
+      'This device does not have the procedure’s list of documents yet. Connect once to download it.',
+    supplementNote: 'A note for the agency (optional)',
+    supplementSend: 'Send the documents',
+    supplementSaving: 'Saving…',
+    supplementOffline:
+      'Works offline too: what you send is kept on this device and sent by itself when there is a network.',
+    supplementEmpty: 'Attach at least one document, or write a note for the agency.',
+    supplementNotReady: 'Some documents are not right — see each item above.',
+    supplementFailed: 'Could not save what you send: {reason}',
+    supplementWaitingNote:
+      'What you send is kept on this device and goes by itself once the photos have uploaded. Do not clear the browser’s data.',
+    supplementEdit: 'Change it before it is sent',
+    supplementRefused: 'Your documents could not be sent',
+    supplementInvalid: 'The server did not take these documents:',
+    supplementRefusedFix: 'Put the items above right, then choose “Send the documents” again.',
+    supplementDiscard: 'Dismiss',
 });
 
 const KEYS: ReadonlySet<string> = new Set(Object.keys(vi));

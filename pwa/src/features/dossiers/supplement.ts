@@ -1,0 +1,54 @@
+// A supplement request as the dossier's page shows it, and what the answer to it may hold.
+// Pure, so the rules are tested without a browser.
+import type { DocumentSlot, Procedure } from '../../api/types';
+import type { BlobRow } from '../../db/account-db';
+
+/** What the agency asks for ({items, deadline}), as the synced dossier carries it. */
+export interface SupplementRequest {
+  items: string[];
+  /** ISO date (YYYY-MM-DD). */
+  deadline: string;
+}
+
+/** The open supplement request of a synced dossier, if it is waiting for one. */
+export function readSupplementRequest(
+  data: Record<string, unknown> | null | undefined,
+): SupplementRequest | undefined {
+  if (data?.['status'] !== 'supplement_requested') return undefined;
+  const asked = data['supplement'];
+  if (typeof asked !== 'object' || asked === null) return undefined;
+  const { items, deadline } = asked as Record<string, unknown>;
+  return {
+    items: Array.isArray(items) ? items.filter((item) => typeof item === 'string') : [],
+    deadline: typeof deadline === 'string' ? deadline : '',
+  };
+}
+
+/**
+ * The slots an answer may fill: the document slots of the dossier's variant, none of them
+ * required, since the request's list says what is needed (the server relaxes them alike).
+ * None when the device's catalogue does not know the variant.
+ */
+export function supplementSlots(
+  procedure: Procedure | undefined,
+  variantKey: unknown,
+): DocumentSlot[] {
+  const variant = procedure?.variants?.find((candidate) => candidate.key === variantKey);
+  return (variant?.form.documents ?? []).map((slot) => ({ ...slot, required: false }));
+}
+
+/** The device's files for the dossier's answer: attached on its page, not yet the dossier's. */
+export function answerFiles(
+  blobs: BlobRow[],
+  dossierId: string,
+  bound: Record<string, string[]>,
+): BlobRow[] {
+  const isBound = new Set(Object.values(bound).flat());
+  return blobs.filter((blob) => blob.dossierId === dossierId && !isBound.has(blob.id));
+}
+
+/** 2026-12-10 as 10/12/2026, the way dates are written in Vietnam (and in en-GB). */
+export function dayWords(isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : isoDate;
+}
