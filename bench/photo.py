@@ -1,7 +1,7 @@
 """Photo budget on the phone: a noisy 12-megapixel JPEG (4000 x 3000, EXIF Orientation 6)
-attached through the drafts page in Chromium, compressed there in a Web Worker; measures what
-the page stores (and later uploads): bytes and decoded dimensions. Budget: <= 500 KB, long
-edge <= 2048 px, orientation applied."""
+attached to the birth certificate slot of the application form in Chromium, compressed there
+in a Web Worker; measures what the page stores (and later uploads): bytes and decoded
+dimensions. Budget: <= 500 KB, long edge <= 2048 px, orientation applied."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def run() -> dict[str, Any]:
         and max(stored["width"], stored["height"]) <= MAX_EDGE,
         "attach_seconds": round(stored["seconds"], 2),
         "method": "Chromium (headless, no GPU) via Playwright; a noisy 4000 x 3000 JPEG with EXIF "
-        "Orientation 6 through the drafts page's file chooser; the stored blob read back from "
-        "IndexedDB and decoded with createImageBitmap; attach time runs from choosing the file "
-        "to its listing on the page (decode, resize, encode in the worker, hash, store)",
+        "Orientation 6 through the file chooser of the application form's birth certificate "
+        "slot; the stored blob read back from IndexedDB and decoded with createImageBitmap; "
+        "attach time runs from choosing the file to its listing in the slot (decode, resize, "
+        "encode in the worker, hash, store)",
     }

@@ -1,6 +1,7 @@
-"""A 12-megapixel photo attached on the phone is compressed there (in a Web Worker) before it
-is stored and uploaded: long edge <= 2048 px, <= 500 KB, EXIF orientation applied, JPEG with
-no metadata left. `bench/photo.py` measures the same journey for docs/performance.md."""
+"""A 12-megapixel photo attached to a document slot of the application form is compressed on
+the phone (in a Web Worker) before it is stored and uploaded: long edge <= 2048 px, <= 500 KB,
+EXIF orientation applied, JPEG with no metadata left. `bench/photo.py` measures the same
+journey for docs/performance.md."""
 
 from __future__ import annotations
 
@@ -13,12 +14,7 @@ from PIL import Image
 from playwright.sync_api import FilePayload, Page, expect
 
 from tests.e2e.conftest import VirtualAuthenticator
-from tests.e2e.test_identity import (
-    BIRTH_REGISTRATION_CODE,
-    new_phone,
-    open_in_app,
-    sign_up,
-)
+from tests.e2e.test_identity import BIRTH_REGISTRATION_CODE, new_phone, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -48,8 +44,8 @@ async () => {
     const bitmap = await createImageBitmap(row.blob);
     const head = new TextDecoder('latin1').decode(bytes.slice(0, 4096));
     const result = {
-      fileName: row.fileName, bytes: row.bytes, size: row.blob.size, type: row.blob.type,
-      mediaType: row.mediaType, sha256: row.sha256,
+      fileName: row.fileName, slotKey: row.slotKey, bytes: row.bytes, size: row.blob.size,
+      type: row.blob.type, mediaType: row.mediaType, sha256: row.sha256,
       actualSha256: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''),
       width: bitmap.width, height: bitmap.height,
       magic: Array.from(bytes.slice(0, 3)), hasExif: head.includes('Exif'),
@@ -75,21 +71,22 @@ def twelve_megapixel_jpeg() -> bytes:
 
 
 def attach_photo(page: Page, jpeg: bytes, name: str = "giay-chung-sinh.jpg") -> dict[str, Any]:
-    """Signed in, save a draft, attach `jpeg` through the drafts page's file chooser, and
-    return what the page stored for it (and `seconds`: from choosing the file to its listing,
-    which is mostly the compression)."""
+    """Signed in, open a new birth registration form and attach `jpeg` to its birth certificate
+    slot through the slot's file chooser; return what the page stored for it (and `seconds`:
+    from choosing the file to its listing in the slot, which is mostly the compression)."""
+    # test_apply imports this module's twelve_megapixel_jpeg: its helpers are imported here.
+    from tests.e2e.test_apply import CERTIFICATE, open_application
+
     page.goto(f"/procedures/{BIRTH_REGISTRATION_CODE}")
-    page.get_by_label("Ghi chú").fill("Ảnh giấy chứng sinh")
-    page.get_by_role("button", name="Lưu bản nháp").click()
-    expect(page.get_by_role("status").filter(has_text="Đã lưu bản nháp trên máy.")).to_be_visible()
-    open_in_app(page, "/drafts")
-    draft = page.get_by_role("list", name="Bản nháp").get_by_role("listitem").first
+    open_application(page)
     photo: FilePayload = {"name": name, "mimeType": "image/jpeg", "buffer": jpeg}
+    # As test_apply's choose_file, with the clock started once the chooser is open.
     with page.expect_file_chooser() as chooser:
-        draft.get_by_label("Đính kèm ảnh").click()
+        page.get_by_label(f"Chọn tệp: {CERTIFICATE}").click()
     started = time.perf_counter()
     chooser.value.set_files(files=[photo])
-    expect(draft.get_by_role("list", name="Ảnh đính kèm")).to_contain_text(name, timeout=30_000)
+    slot = page.get_by_role("group", name=CERTIFICATE)
+    expect(slot.get_by_role("listitem")).to_contain_text(name, timeout=30_000)
     seconds = time.perf_counter() - started
     stored: list[dict[str, Any]] = page.evaluate(READ_PHOTO)
     assert len(stored) == 1
@@ -115,3 +112,4 @@ def test_a_12_megapixel_photo_is_compressed_on_the_phone_with_its_orientation(
     # What is hashed (and so registered and uploaded) is the compressed image.
     assert stored["sha256"] == stored["actualSha256"]
     assert stored["fileName"] == "giay-chung-sinh.jpg"
+    assert stored["slotKey"] == "birthCertificate"
