@@ -16,7 +16,6 @@ import { UpdateBanner } from './UpdateBanner';
 const ProcedureListPage = lazy(() =>
   import('../features/catalogue/ProcedureListPage').then((m) => m.ProcedureListPage),
 );
-const DraftsPage = lazy(() => import('../features/drafts/DraftsPage').then((m) => m.DraftsPage));
 const MyDossiersPage = lazy(() =>
   import('../features/dossiers/MyDossiersPage').then((m) => m.MyDossiersPage),
 );
@@ -114,7 +113,6 @@ export function App() {
           <Route path="/procedures" component={ProcedureListPage} />
           <Route path="/procedures/:code/apply" component={ApplyPage} />
           <Route path="/procedures/:code" component={ProcedureDetailPage} />
-          <Route path="/drafts" component={DraftsPage} />
           <Route path="/dossiers" component={MyDossiersPage} />
           <Route path="/dossiers/:id" component={DossierPage} />
           <Route path="/outbox" component={OutboxPage} />

@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { applyUrl, tl } from '../apply/routes';
-import { SaveDraftForm } from '../drafts/SaveDraftForm';
 import type { Fee, Procedure, RequiredDocument, Variant } from '../../api/types';
 import { recordProcedureView } from '../../db/account-db';
 import { formatProcessingTime, formatVnd } from '../../lib/format';
@@ -42,7 +41,6 @@ export function ProcedureDetailPage({ code }: { code: string }) {
       {/* One h1 in every state, so the focus set on arrival survives the data arriving. */}
       <h1 tabIndex={-1}>{title}</h1>
       {procedure && <ProcedureDetails procedure={procedure} />}
-      {procedure && currentIdentity.value && <SaveDraftForm procedureCode={procedure.code} />}
     </>
   );
 }
