@@ -123,15 +123,32 @@ def choose_file(page: Page, slot: str, file: FilePayload) -> None:
     chooser.value.set_files(files=[file])
 
 
-def wait_for_files(page: Page, count: int) -> None:
-    """Until `count` files are compressed and stored on the device."""
+def wait_for_device(page: Page, condition: str) -> None:
+    """Until `condition` holds, a JavaScript expression over `records` (the account's files and
+    submissions as READ_DEVICE reads them). Each poll starts a fresh read and looks at the
+    latest finished one: wait_for_function does not wait for a promise."""
+    page.evaluate("window.deviceProbe = { isReading: false, records: null }")
     page.wait_for_function(
-        f"""async () => {{
-          const records = await ({READ_DEVICE})();
-          return records.blobs.length === {count};
+        f"""() => {{
+          const probe = window.deviceProbe;
+          if (!probe.isReading) {{
+            probe.isReading = true;
+            ({READ_DEVICE})().then((records) => {{
+              probe.records = records;
+              probe.isReading = false;
+            }});
+          }}
+          const records = probe.records;
+          return records !== null && ({condition});
         }}""",
+        polling=100,
         timeout=60_000,
     )
+
+
+def wait_for_files(page: Page, count: int) -> None:
+    """Until `count` files are compressed and stored on the device."""
+    wait_for_device(page, f"records.blobs.length === {count}")
 
 
 def submit(page: Page) -> str:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
 from tests.e2e.conftest import StaffMember, add_authenticator
-from tests.e2e.test_apply import READ_DEVICE, choose_file, jpeg
+from tests.e2e.test_apply import choose_file, jpeg, wait_for_device
 from tests.e2e.test_identity import new_phone, sign_up
 from tests.e2e.test_one_stop import LAND_TRANSFER, PUBLIC_SERVICE_CENTRE, fill_land_transfer, photo
 
@@ -160,7 +160,7 @@ def test_a_new_citizen_leaves_the_counter_with_a_received_dossier_of_their_own(
         ("transferContract", citizen_id, "available"),
     ]
     # The citizen's papers do not stay on the office computer.
-    page.wait_for_function(f"async () => (await ({READ_DEVICE})()).blobs.length === 0")
+    wait_for_device(page, "records.blobs.length === 0")
 
 
 def test_a_citizen_found_by_phone_has_mistakes_explained_before_anything_is_sent(

@@ -173,10 +173,11 @@ def test_a_land_transfer_crosses_three_agencies_and_the_citizen_follows_it_offli
     act(land, dossier_id, "Chuyển bước tiếp theo")
 
     # The leader approves only with the signed result attached.
+    signed = result_pdf()
     leader_page = open_from_queue(leader, dossier_id)
     expect(leader_page.get_by_role("button", name="Phê duyệt kết quả")).to_be_disabled()
     leader_page.get_by_label("Chọn văn bản kết quả (PDF hoặc ảnh)").set_input_files(
-        files=FilePayload(name="quyet-dinh.pdf", mimeType="application/pdf", buffer=result_pdf())
+        files=FilePayload(name="quyet-dinh.pdf", mimeType="application/pdf", buffer=signed)
     )
     expect(leader_page.get_by_text("Đã đính kèm: quyet-dinh.pdf")).to_be_visible()
     leader_page = act(leader, dossier_id, "Phê duyệt kết quả")
@@ -191,6 +192,10 @@ def test_a_land_transfer_crosses_three_agencies_and_the_citizen_follows_it_offli
     # The citizen's phone: every step on the dossier's page, with the network cut too.
     citizen.reload()
     expect(status_of(citizen)).to_have_text("Đã trả kết quả", timeout=30_000)
+    download = citizen.get_by_role("link", name=re.compile("^Tải văn bản kết quả: quyet-dinh.pdf"))
+    result = citizen.request.get(download.get_attribute("href") or "")
+    assert result.ok
+    assert result.body() == signed  # exactly the signed result the leader attached
     citizen.context.set_offline(True)
     citizen.reload()
     open_in_app(citizen, f"/dossiers/{dossier_id}")
@@ -206,4 +211,5 @@ def test_a_land_transfer_crosses_three_agencies_and_the_citizen_follows_it_offli
     ]:
         expect(timeline.filter(has_text=words).first).to_be_visible()
     expect(citizen.get_by_text(code.group(0)).first).to_be_visible()
+    expect(citizen.get_by_role("region", name="Kết quả giải quyết")).to_be_visible()
     citizen.context.set_offline(False)

@@ -20,13 +20,13 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 from tests.e2e.conftest import StaffMember, VirtualAuthenticator
 from tests.e2e.test_apply import (
     CERTIFICATE,
-    READ_DEVICE,
     device_records,
     dossier_state,
     jpeg,
     ready_for_offline,
     submit_online,
     tiny_jpeg,
+    wait_for_device,
 )
 from tests.e2e.test_identity import header, new_phone, open_in_app, sign_up
 from tests.e2e.test_photo import twelve_megapixel_jpeg
@@ -79,29 +79,6 @@ def ask_for_supplement(desk: StaffMember, dossier_id: str, deadline: dt.date) ->
         {"action": "request_supplement", "items": ITEMS, "deadline": deadline.isoformat()},
     )
     assert result["status"] == "supplement_requested"
-
-
-def wait_for_device(page: Page, condition: str) -> None:
-    """Until `condition` holds, a JavaScript expression over `records` (the account's files and
-    submissions as READ_DEVICE reads them). Each poll starts a fresh read and looks at the
-    latest finished one: wait_for_function does not wait for a promise."""
-    page.evaluate("window.deviceProbe = { isReading: false, records: null }")
-    page.wait_for_function(
-        f"""() => {{
-          const probe = window.deviceProbe;
-          if (!probe.isReading) {{
-            probe.isReading = true;
-            ({READ_DEVICE})().then((records) => {{
-              probe.records = records;
-              probe.isReading = false;
-            }});
-          }}
-          const records = probe.records;
-          return records !== null && ({condition});
-        }}""",
-        polling=100,
-        timeout=60_000,
-    )
 
 
 def reference_of(dossier_id: str) -> str:

@@ -91,6 +91,7 @@ function Dossier({ accountId, id }: { accountId: string; id: string }) {
       {data && (
         <SupplementSection accountId={accountId} dossierId={id} data={data} view={loaded} />
       )}
+      {isResult(data?.['result']) && <Result result={data['result']} />}
       {typeof data?.['code'] === 'string' && (
         <Receipt
           dossierId={id}
@@ -166,6 +167,36 @@ function Withdraw({ dossierId }: { dossierId: string }) {
         {tm('cancel')}
       </button>
     </form>
+  );
+}
+
+interface ResultFile {
+  fileName: string;
+  mediaType: string;
+  bytes: number;
+  href: string;
+}
+
+function isResult(value: unknown): value is ResultFile {
+  return typeof value === 'object' && value !== null && 'href' in value;
+}
+
+/** The signed result (văn bản kết quả), once approved: downloadable while online. */
+function Result({ result }: { result: ResultFile }) {
+  const size = `${Math.max(1, Math.round(result.bytes / 1024))} KB`;
+  return (
+    <section aria-labelledby="result-heading" class="notice">
+      <h2 id="result-heading">{tm('resultTitle')}</h2>
+      {isOnline.value ? (
+        <p>
+          <a href={result.href} target="_blank" rel="noopener">
+            {tm('resultDownload', { name: result.fileName, size })}
+          </a>
+        </p>
+      ) : (
+        <p>{tm('resultOffline', { name: result.fileName })}</p>
+      )}
+    </section>
   );
 }
 
