@@ -1,8 +1,10 @@
 // The staff member's work: every dossier waiting at a step where they hold the role, the most
 // urgent first — the desk's incoming applications, a handler's or an approver's queue.
+import { useEffect } from 'preact/hooks';
 import { fetchWork, type WorkItem } from '../../api/work';
 import { formatDateTime } from '../../lib/format';
 import { localized } from '../../lib/i18n';
+import { isOnline } from '../../lib/online';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { statusLabel } from '../dossiers/messages';
 import { currentIdentity } from '../identity/identity';
@@ -12,6 +14,7 @@ import { INTAKE_PATH, LATE_PATH, workDossierPath } from './routes';
 import { StaffOnly } from './StaffOnly';
 
 const time = (iso: string) => formatDateTime(new Date(iso));
+const REFRESH_MS = 60_000;
 
 export function WorkQueuePage() {
   useDocumentTitle(tw('queueTitle'));
@@ -26,6 +29,13 @@ function Queue() {
   const roles = currentIdentity.value?.roles ?? [];
   const has = (...names: string[]) => roles.some((grant) => names.includes(grant.role));
   const [work, reload] = useResource(fetchWork, true);
+  useEffect(() => {
+    // New applications arrive all day: look again every minute while the page is in view.
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible' && isOnline.value) reload();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   return (
     <>
       <h1 tabIndex={-1}>{tw('queueTitle')}</h1>
