@@ -247,13 +247,16 @@ async def test_a_late_dossier_is_flagged_gets_one_apology_and_its_step_is_record
     assert notices.count("dossier.apology") == 1
 
 
-async def counter_photos(desk_pc: httpx.AsyncClient, form: dict[str, Any]) -> dict[str, list[str]]:
+async def counter_photos(
+    desk_pc: httpx.AsyncClient, form: dict[str, Any]
+) -> tuple[Installation, dict[str, list[str]]]:
     """The desk officer's device photographs the citizen's papers (its own uploads)."""
     counter = Installation(desk_pc)
     assert (await counter.register()).status_code == 200
-    return {
+    documents = {
         slot: [await uploaded(counter, seed)] for seed, slot in enumerate(required_slots(form), 70)
     }
+    return counter, documents
 
 
 async def test_walk_in_intake_makes_a_received_dossier_owned_by_the_citizen(
@@ -265,7 +268,11 @@ async def test_walk_in_intake_makes_a_received_dossier_owned_by_the_citizen(
     async with device(client) as desk_pc, device(client) as land_pc:
         await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
         await staff(settings, land_pc, "Lê Thị Đất", ("handler", LAND_OFFICE))
-        documents = await counter_photos(desk_pc, form)
+        counter, documents = await counter_photos(desk_pc, form)
+        photographed = {
+            c["id"] for c in (await counter.pull())["changes"] if c["entity"] == "attachment"
+        }
+        assert photographed == {i for ids in documents.values() for i in ids}
         request = {
             "dossierId": str(uuid.uuid4()),
             "agencyCode": SERVICE_CENTRE,
@@ -296,6 +303,13 @@ async def test_walk_in_intake_makes_a_received_dossier_owned_by_the_citizen(
         assert waiting["id"] == request["dossierId"]
         again = await desk_pc.post("/api/v1/work/dossiers/intake", json=request)
         assert again.status_code == 409  # the same dossier id is not received twice
+        # The photos are the citizen's now: they leave the office computer's synced records.
+        gone = [
+            (c["id"], c["op"])
+            for c in (await counter.pull())["changes"]
+            if c["entity"] == "attachment"
+        ]
+        assert sorted(gone) == sorted((i, "remove") for i in photographed)
 
     dossier = (
         await database(settings, select(Dossier).where(Dossier.id == request["dossierId"]))

@@ -145,10 +145,22 @@ def bind_documents(
     dossier: Dossier, attachments: list[Attachment], documents: dict[str, list[str]]
 ) -> list[changelog.PendingChange]:
     """The files join the dossier under their slots, as the owner's documents; returns the
-    changes that sync them to the owner's phone."""
+    changes that sync them to the owner's phone, and take them off the device of whoever
+    uploaded them for the owner (the desk's counter photos)."""
     slot_of = {i: key for key, ids in documents.items() for i in ids}
     changes = []
     for attachment in attachments:
+        if attachment.account_id != dossier.owner_account_id:
+            changes.append(
+                changelog.PendingChange(
+                    changelog.account_scope(attachment.account_id),
+                    "attachment",
+                    attachment.id,
+                    "remove",
+                    None,
+                    attachment.version + 1,
+                )
+            )
         attachment.account_id = dossier.owner_account_id
         attachment.dossier_id = dossier.id
         attachment.slot_key = slot_of[attachment.id]
