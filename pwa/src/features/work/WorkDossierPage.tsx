@@ -2,7 +2,7 @@
 // actions of the step (receive, refuse, hand on, ask for more, record the fee, approve with the
 // result document, stop, return) and the process-control sheet.
 import { useEffect, useState } from 'preact/hooks';
-import type { FormField, Procedure } from '../../api/types';
+import type { LocalizedText } from '../../api/types';
 import { ApiError } from '../../api/client';
 import {
   type ActionResult,
@@ -15,7 +15,7 @@ import {
   uploadResult,
   type WorkDetail,
 } from '../../api/work';
-import { type AdministrativeUnit, findCommunes } from '../../db/catalogue-db';
+import { findCommunes } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { formatDateTime, todayInVietnam } from '../../lib/format';
 import { localized } from '../../lib/i18n';
@@ -24,6 +24,7 @@ import { useProcedure } from '../catalogue/useCatalogue';
 import { statusLabel } from '../dossiers/messages';
 import { explainFailure } from '../identity/explain';
 import { useResource } from '../identity/useResource';
+import { groupAnswers } from './answers';
 import { channelLabel, tw } from './messages';
 import { ProcessSheet } from './ProcessSheet';
 import { receiptPdfPath, WORK_PATH, workReceiptPath } from './routes';
@@ -97,7 +98,7 @@ function Detail(props: {
         <span class={`state-label status-${detail.status}`}>{statusLabel(detail.status)}</span>
         {detail.isOverdue && <span class="tag overdue">{tw('overdue')}</span>}
       </p>
-      <dl class="facts">
+      <dl class="work-facts">
         <dt>{tw('currentStep')}</dt>
         <dd>
           {localized(step.name, step.nameEn)} — {step.agencyName ?? step.agencyCode}
@@ -122,7 +123,7 @@ function Detail(props: {
       {detail.applicant && (
         <section aria-labelledby="applicant-heading">
           <h2 id="applicant-heading">{tw('applicant')}</h2>
-          <dl class="facts">
+          <dl class="work-facts">
             <dt>{tw('applicantName')}</dt>
             <dd>{detail.applicant.fullName}</dd>
             <dt>{tw('applicantPhone')}</dt>
@@ -147,51 +148,36 @@ function Detail(props: {
   );
 }
 
-/** The form's answers with the catalogue's labels (any variant of the procedure that has the
- * field), as the citizen wrote them. */
+/** The form's answers under the form's sections, as the citizen wrote them. */
 function Answers({ procedureCode, fields }: { procedureCode: string; fields: Record<string, unknown> }) {
   const procedure = useProcedure(procedureCode);
   const communes = useLiveQuery(findCommunes, []);
-  const known = procedure.isLoaded ? procedure.value : undefined;
-  const entries = Object.entries(fields).filter(([, value]) => value !== '' && value !== null);
-  if (entries.length === 0) return null;
+  const groups = groupAnswers(
+    procedure.isLoaded ? procedure.value : undefined,
+    fields,
+    communes.isLoaded ? communes.value : [],
+  );
+  const inLanguage = (text: LocalizedText | string) =>
+    typeof text === 'string' ? text : localized(text.vi, text.en);
+  if (groups.length === 0) return null;
   return (
     <section aria-labelledby="answers-heading">
       <h2 id="answers-heading">{tw('answers')}</h2>
-      <dl class="facts answers">
-        {entries.map(([key, value]) => {
-          const field = fieldOf(known, key);
-          return (
-            <div key={key}>
-              <dt>{field ? localized(field.label.vi, field.label.en) : key}</dt>
-              <dd>{answerText(field, value, communes.isLoaded ? communes.value : [])}</dd>
-            </div>
-          );
-        })}
-      </dl>
+      {groups.map((group) => (
+        <div key={group.key} class="answer-group">
+          {group.title && <h3>{inLanguage(group.title)}</h3>}
+          <dl class="work-facts">
+            {group.rows.map((row) => (
+              <div key={row.key}>
+                <dt>{row.label ? inLanguage(row.label) : row.key}</dt>
+                <dd>{inLanguage(row.text)}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      ))}
     </section>
   );
-}
-
-function fieldOf(procedure: Procedure | undefined, key: string): FormField | undefined {
-  for (const variant of procedure?.variants ?? []) {
-    for (const section of variant.form.sections) {
-      const field = section.fields.find((candidate) => candidate.key === key);
-      if (field) return field;
-    }
-  }
-  return undefined;
-}
-
-function answerText(field: FormField | undefined, value: unknown, communes: AdministrativeUnit[]) {
-  if (value && typeof value === 'object') {
-    const address = value as { communeCode?: string; detail?: string };
-    const commune = communes.find((unit) => unit.code === address.communeCode);
-    return [address.detail, commune?.name ?? address.communeCode].filter(Boolean).join(', ');
-  }
-  const text = String(value);
-  const choice = field?.options?.find((option) => option.value === text);
-  return choice ? localized(choice.label.vi, choice.label.en) : text;
 }
 
 function Documents(props: { procedureCode: string; documents: DossierDocument[] }) {
@@ -278,7 +264,7 @@ function Actions(props: {
             <button
               key={action}
               type="button"
-              class={DANGEROUS.includes(action) ? 'secondary danger' : undefined}
+              class={DANGEROUS.includes(action) ? 'danger' : undefined}
               disabled={action === 'approve' && !detail.resultDocument}
               onClick={() => setChosen(action)}
             >
