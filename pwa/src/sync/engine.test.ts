@@ -1,9 +1,9 @@
 // The sync round against a scripted server, on an in-memory IndexedDB: the outbox rules
 // (leave only when acknowledged by a pull, rejected items stay and block nothing), a page and
 // its cursor written together, and a reset that keeps the outbox.
-import 'fake-indexeddb/auto';
 import { signal } from '@preact/signals';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { deleteAccountDbAfterEach } from '../db/test-account-db';
 
 vi.mock('../lib/i18n', () => ({ language: { value: 'vi' } }));
 vi.mock('../features/identity/identity', () => ({
@@ -12,7 +12,7 @@ vi.mock('../features/identity/identity', () => ({
 }));
 vi.stubGlobal('navigator', { onLine: false }); // local writes do not start a sync by themselves
 
-const { accountDb, closeAccountDb } = await import('../db/account-db');
+const { accountDb } = await import('../db/account-db');
 const { syncOnce } = await import('./engine');
 const { saveDraft, deleteDraft } = await import('./drafts');
 
@@ -51,11 +51,7 @@ beforeEach(() => {
   calls = [];
 });
 
-afterEach(async () => {
-  const db = accountDb('account-1');
-  closeAccountDb();
-  await db.delete();
-});
+deleteAccountDbAfterEach('account-1');
 
 describe('a sync round', () => {
   it('pushes the outbox in order and drops items once a pull acknowledges them', async () => {

@@ -1,10 +1,10 @@
 // Submissions on an in-memory IndexedDB: an application and the answer to a supplement request
 // both wait for their files before their mutation is numbered (decision 0008); a refused one
 // stays to be fixed and is replaced by the next; a delivered one leaves the device.
-import 'fake-indexeddb/auto';
 import { signal } from '@preact/signals';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { BlobRow } from '../db/account-db';
+import { deleteAccountDbAfterEach, storedFile } from '../db/test-account-db';
 
 vi.mock('../lib/i18n', () => ({ language: { value: 'vi' } }));
 vi.mock('../features/identity/identity', () => ({
@@ -22,7 +22,7 @@ vi.mock('./engine', async (importOriginal) => ({
   requestSync: () => undefined,
 }));
 
-const { accountDb, closeAccountDb } = await import('../db/account-db');
+const { accountDb } = await import('../db/account-db');
 const submissions = await import('./submissions');
 const {
   findSupplementNote,
@@ -38,20 +38,10 @@ startSubmissions();
 const ACCOUNT = 'account-1';
 const DOSSIER = '0190f5c2-7a3b-7c4d-8e5f-6a7b8c9d0e1f';
 
-function file(id: string, upload: BlobRow['upload'], holder: Partial<BlobRow>): BlobRow {
-  return {
-    id,
-    blob: new Blob(['x']),
-    sha256: 'a'.repeat(64),
-    bytes: 1,
-    mediaType: 'image/jpeg',
-    fileName: `${id}.jpg`,
-    slotKey: 'birthCertificate',
-    upload,
-    createdAt: '2026-11-22T08:00:00Z',
-    ...holder,
-  };
-}
+deleteAccountDbAfterEach(ACCOUNT);
+
+const file = (id: string, upload: BlobRow['upload'], holder: Partial<BlobRow>) =>
+  storedFile(id, { slotKey: 'birthCertificate', upload, ...holder });
 
 async function outbox() {
   return (await accountDb(ACCOUNT).outbox.orderBy('mutationId').toArray()).map((item) => ({
@@ -65,12 +55,6 @@ async function outbox() {
 async function synced(): Promise<void> {
   await afterSync?.(ACCOUNT);
 }
-
-afterEach(async () => {
-  const db = accountDb(ACCOUNT);
-  closeAccountDb();
-  await db.delete();
-});
 
 describe('the answer to a supplement request', () => {
   it('waits on the device for its files, then queues dossier.supplement once', async () => {

@@ -36,7 +36,7 @@ export async function sha256Hex(blob: Blob): Promise<string> {
 }
 
 /** What a file is attached to on the device: a draft's form, or a dossier's supplement. */
-type FileHolder = { draftId: string } | { dossierId: string };
+export type FileHolder = { draftId: string } | { dossierId: string };
 
 /** The holder's id: the key of its compression progress. */
 function holderId(holder: FileHolder): string {

@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { DocumentSlot, FormField, FormSchema, Procedure, Variant } from '../../api/types';
+import type { FormField, FormSchema, Procedure, Variant } from '../../api/types';
 import { accountDb, type EntityRow } from '../../db/account-db';
 import type { AdministrativeUnit } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
@@ -13,33 +13,32 @@ import {
   type SubmissionRefusal,
   submitApplication,
 } from '../../sync/submissions';
-import { attachFile, detachFile } from '../../sync/uploads';
 import {
   chosenVariant,
-  DEFAULT_MAX_FILES,
   documentsOf,
+  errorsByField,
   errorTargetId,
+  type FieldErrors,
   type FieldValue,
-  filesBySlot,
   formData,
   formFields,
   type FormValues,
   formValues,
-  isAcceptedFile,
   orderErrors,
   type ShownError,
   slotErrorField,
   slotErrors,
 } from './application';
-import { DocumentSlotField, type DraftFile, readDraftFiles } from './DocumentSlotField';
+import { readDraftFiles } from './DocumentSlotField';
 import { errorMessage, refusalReason } from './error-messages';
-import { type ChangeKind, FieldControl, inLanguage } from './FieldControl';
+import { ErrorLink, ErrorSummary } from './ErrorSummary';
+import { type ChangeKind, inLanguage } from './FieldControl';
+import { FormSections } from './FormSections';
 import { InstallInvitation } from './InstallInvitation';
 import { ta } from './messages';
+import { type ReturnMethod, ReturnMethodPicker } from './ReturnMethodPicker';
 import { type SaveState, useAutosave } from './useAutosave';
-
-type ReturnMethod = 'counter' | 'post';
-type Errors = Record<string, ShownError>;
+import { useDocumentSlots } from './useDocumentSlots';
 
 interface Props {
   procedure: Procedure;
@@ -60,13 +59,6 @@ function allFields(variants: Variant[]): FormField[] {
     if (!byKey.has(field.key)) byKey.set(field.key, field);
   }
   return [...byKey.values()];
-}
-
-/** The errors by field; the first of a field wins, as in the summary. */
-function byField(errors: ShownError[]): Errors {
-  const shown: Errors = {};
-  for (const error of errors) shown[error.field] ??= error;
-  return shown;
 }
 
 /**
@@ -93,16 +85,11 @@ export function ApplicationForm(props: Props) {
   const fields = useMemo(() => (schema ? formFields(schema) : []), [schema]);
   const communeCodes = useMemo(() => new Set(communes.map((unit) => unit.code)), [communes]);
 
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [isSummaryShown, setSummaryShown] = useState(false);
   const [summaryFocus, setSummaryFocus] = useState(0);
   const summaryRef = useRef<HTMLDivElement>(null);
   const [returnMethod, setReturnMethod] = useState<ReturnMethod>('counter');
-  // Chosen files wait in one queue: photos are compressed one at a time.
-  const attachQueue = useRef<Promise<void>>(Promise.resolve());
-  const [waitingFiles, setWaitingFiles] = useState<Record<string, number>>({});
-  const [compressingSlot, setCompressingSlot] = useState<string>();
-  const [slotNotices, setSlotNotices] = useState<Record<string, string>>({});
   const [submitState, setSubmitState] = useState<{ isSubmitting: boolean; problem?: string }>({
     isSubmitting: false,
   });
@@ -118,8 +105,6 @@ export function ApplicationForm(props: Props) {
   });
 
   const filesResult = useLiveQuery(() => readDraftFiles(accountId, draftId), [accountId, draftId]);
-  const files = filesResult.isLoaded ? filesResult.value : [];
-  const filesOfSlot = filesBySlot(schema?.documents ?? [], files);
   const refusal = useLiveQuery(
     () => findSubmissionRefusal(accountId, draftId),
     [accountId, draftId],
@@ -130,7 +115,7 @@ export function ApplicationForm(props: Props) {
   const refusalValue = refusal.isLoaded ? refusal.value : undefined;
   useEffect(() => {
     if (!refusalValue || refusalValue.errors.length === 0) return;
-    setErrors((shown) => ({ ...byField(refusalValue.errors), ...shown }));
+    setErrors((shown) => ({ ...errorsByField(refusalValue.errors), ...shown }));
   }, [JSON.stringify(refusalValue)]);
 
   useAdoptServerMerge(accountId, draftId, row, everyField, valuesRef, autosave.isSettled, (next) =>
@@ -138,28 +123,15 @@ export function ApplicationForm(props: Props) {
   );
 
   // Slot errors already shown follow the files as the citizen adds and removes them.
-  const filesSeen = useRef<string>();
-  useEffect(() => {
-    if (!schema || !filesResult.isLoaded) return;
-    const signature = files.map((file) => `${file.id}:${file.isRefused}`).join();
-    const isFirst = filesSeen.current === undefined;
-    filesSeen.current = signature;
-    if (isFirst) return; // the server's word on the files stands until they change
-    const current = slotErrors(schema.documents, files);
-    setErrors((shown) => {
-      const next = { ...shown };
-      let isChanged = false;
-      for (const slot of schema.documents) {
-        const field = slotErrorField(slot.key);
-        if (!next[field]) continue;
-        const error = current.find((candidate) => candidate.field === field);
-        isChanged ||= JSON.stringify(error) !== JSON.stringify(next[field]);
-        if (error) next[field] = error;
-        else delete next[field];
-      }
-      return isChanged ? next : shown;
-    });
-  }, [files, schema]);
+  const slotFiles = useDocumentSlots({
+    holder: { draftId },
+    slots: schema?.documents ?? [],
+    // Without a variant there are no slots to keep in step.
+    files: schema && filesResult.isLoaded ? filesResult.value : undefined,
+    prepare: ensureDraftSaved,
+    setErrors,
+    rule: 'follow-shown',
+  });
 
   useEffect(() => {
     if (summaryFocus > 0) summaryRef.current?.focus();
@@ -212,49 +184,13 @@ export function ApplicationForm(props: Props) {
     await autosave.flush();
   }
 
-  function countWaiting(slotKey: string, change: number) {
-    setWaitingFiles((waiting) => ({ ...waiting, [slotKey]: (waiting[slotKey] ?? 0) + change }));
-  }
-
-  function showSlotNotice(slotKey: string, notice: string | undefined) {
-    setSlotNotices(({ [slotKey]: _, ...rest }) => (notice ? { ...rest, [slotKey]: notice } : rest));
-  }
-
-  function attach(slot: DocumentSlot, chosen: File[], replaces?: string) {
-    const max = slot.maxFiles ?? DEFAULT_MAX_FILES;
-    const held = (filesOfSlot.get(slot.key) ?? []).length + (waitingFiles[slot.key] ?? 0);
-    const accepted = chosen.filter((file) => isAcceptedFile(file.type));
-    const wrongType = chosen.find((file) => !isAcceptedFile(file.type));
-    const taken = replaces ? accepted.slice(0, 1) : accepted.slice(0, Math.max(max - held, 0));
-    let notice = wrongType ? ta('fileTypeRefused', { file: wrongType.name }) : undefined;
-    if (taken.length < accepted.length) notice = ta('filesSkipped', { max });
-    showSlotNotice(slot.key, notice);
-    if (taken.length === 0) return;
-    countWaiting(slot.key, taken.length);
-    attachQueue.current = attachQueue.current.then(async () => {
-      setCompressingSlot(slot.key);
-      for (const [index, file] of taken.entries()) {
-        try {
-          if (index === 0) await ensureDraftSaved();
-          await attachFile(draftId, file, slot.key, replaces ? { replaces } : {});
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : '?';
-          showSlotNotice(slot.key, ta('attachFailed', { file: file.name, reason }));
-        } finally {
-          countWaiting(slot.key, -1);
-        }
-      }
-      setCompressingSlot(undefined);
-    });
-  }
-
   async function submit(event: Event) {
     event.preventDefault();
     if (submitState.isSubmitting || !schema || !variant) return;
     setSubmitState({ isSubmitting: true });
     try {
       // Files still being compressed belong to the application: wait for them, then read them.
-      await attachQueue.current;
+      await slotFiles.allStored();
       const storedFiles = await readDraftFiles(accountId, draftId);
       const data = formData(fields, valuesRef.current);
       const found = [
@@ -262,7 +198,7 @@ export function ApplicationForm(props: Props) {
         ...slotErrors(schema.documents, storedFiles),
       ];
       if (found.length > 0) {
-        setErrors(byField(found));
+        setErrors(errorsByField(found));
         setSummaryShown(true);
         setSubmitState({ isSubmitting: false });
         setSummaryFocus((count) => count + 1);
@@ -296,7 +232,9 @@ export function ApplicationForm(props: Props) {
         <ConflictNotes conflicts={row.conflicts} fields={everyField} />
       ) : null}
       {schema && summary.length > 0 && (
-        <ErrorSummary refTo={summaryRef} schema={schema} errors={summary} />
+        <ErrorSummary refTo={summaryRef} count={summary.length}>
+          <ErrorList schema={schema} errors={summary} />
+        </ErrorSummary>
       )}
       <form id="application-form" class="application-form" noValidate onSubmit={submit}>
         <p class="muted">{ta('requiredNote')}</p>
@@ -305,43 +243,17 @@ export function ApplicationForm(props: Props) {
         )}
         {schema && (
           <>
-            {schema.sections.map((section) => (
-              <fieldset key={section.key} class="form-section">
-                <legend>{inLanguage(section.title)}</legend>
-                {section.fields.map((field) => (
-                  <FieldControl
-                    key={field.key}
-                    field={field}
-                    value={values[field.key] ?? ''}
-                    error={errors[field.key]}
-                    communes={communes}
-                    today={today}
-                    onValue={(value, kind) => change(field, value, kind)}
-                    onLeave={() => leave(field)}
-                  />
-                ))}
-              </fieldset>
-            ))}
-            {schema.documents.length > 0 && (
-              <section class="form-section documents-section" aria-labelledby="documents-heading">
-                <h2 id="documents-heading">{ta('documentsTitle')}</h2>
-                <p class="field-hint">{ta('documentsIntro')}</p>
-                {schema.documents.map((slot) => (
-                  <DocumentSlotField
-                    key={slot.key}
-                    slot={slot}
-                    files={filesOfSlot.get(slot.key) ?? []}
-                    draftId={draftId}
-                    error={errors[slotErrorField(slot.key)]}
-                    notice={slotNotices[slot.key]}
-                    waiting={waitingFiles[slot.key] ?? 0}
-                    isCompressing={compressingSlot === slot.key}
-                    onAttach={(chosen, replaces) => attach(slot, chosen, replaces)}
-                    onRemove={(id) => void detachFile(id)}
-                  />
-                ))}
-              </section>
-            )}
+            <FormSections
+              schema={schema}
+              values={values}
+              errors={errors}
+              communes={communes}
+              today={today}
+              onValue={change}
+              onLeave={leave}
+              slotFiles={slotFiles}
+              documentsHint={ta('documentsIntro')}
+            />
             <ReturnMethodPicker chosen={returnMethod} onChoose={setReturnMethod} />
             <SaveStatus state={autosave.state} storedAt={stored?.updatedAt} />
             {submitState.problem && (
@@ -409,29 +321,6 @@ async function isServerCopyCurrent(
   );
 }
 
-function ErrorSummary({
-  refTo,
-  schema,
-  errors,
-}: {
-  refTo: { current: HTMLDivElement | null };
-  schema: FormSchema;
-  errors: ShownError[];
-}) {
-  return (
-    <div
-      ref={refTo}
-      class="error-summary"
-      role="region"
-      tabIndex={-1}
-      aria-labelledby="error-summary-title"
-    >
-      <h2 id="error-summary-title">{ta('summaryTitle', { count: errors.length })}</h2>
-      <ErrorList schema={schema} errors={errors} />
-    </div>
-  );
-}
-
 /** Each error with the field it is about; a link to the field when the form has it. */
 function ErrorList({ schema, errors }: { schema: FormSchema | undefined; errors: ShownError[] }) {
   const sections = schema?.sections ?? [];
@@ -458,17 +347,7 @@ function ErrorList({ schema, errors }: { schema: FormSchema | undefined; errors:
         const target = errorTargetId(schema, error);
         return (
           <li key={error.field}>
-            <a
-              href={`#${target}`}
-              onClick={(event) => {
-                event.preventDefault();
-                const element = document.getElementById(target);
-                element?.focus();
-                element?.closest('.field, .document-slot')?.scrollIntoView({ block: 'center' });
-              }}
-            >
-              {text}
-            </a>
+            <ErrorLink target={target}>{text}</ErrorLink>
           </li>
         );
       })}
@@ -514,37 +393,6 @@ function VariantPicker({
           </div>
         );
       })}
-    </fieldset>
-  );
-}
-
-function ReturnMethodPicker({
-  chosen,
-  onChoose,
-}: {
-  chosen: ReturnMethod;
-  onChoose: (method: ReturnMethod) => void;
-}) {
-  const options: [ReturnMethod, string][] = [
-    ['counter', ta('returnCounter')],
-    ['post', ta('returnPost')],
-  ];
-  return (
-    <fieldset class="field choice-group">
-      <legend>{ta('returnTitle')}</legend>
-      {options.map(([method, label]) => (
-        <div class="choice" key={method}>
-          <input
-            id={`return-${method}`}
-            type="radio"
-            name="returnMethod"
-            value={method}
-            checked={chosen === method}
-            onChange={() => onChoose(method)}
-          />
-          <label for={`return-${method}`}>{label}</label>
-        </div>
-      ))}
     </fieldset>
   );
 }

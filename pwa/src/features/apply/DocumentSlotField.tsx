@@ -29,8 +29,13 @@ export interface DraftFile extends SlotFile {
 
 /** The draft's stored files, with the server's word on each. */
 export async function readDraftFiles(accountId: string, draftId: string): Promise<DraftFile[]> {
+  const blobs = await accountDb(accountId).blobs.where('draftId').equals(draftId).toArray();
+  return withServerWord(accountId, blobs);
+}
+
+/** Stored files with the server's word on each: its attachment record, once pulled. */
+export async function withServerWord(accountId: string, blobs: BlobRow[]): Promise<DraftFile[]> {
   const db = accountDb(accountId);
-  const blobs = await db.blobs.where('draftId').equals(draftId).toArray();
   const records = await db.entities.bulkGet(blobs.map((blob) => ['attachment', blob.id]));
   return blobs.map((blob, index) => {
     const server = records[index]?.data ?? {};

@@ -5,7 +5,9 @@ import {
   chosenVariant,
   currentVariants,
   documentsOf,
+  errorsByField,
   errorTargetId,
+  followFiles,
   formData,
   formFields,
   formValues,
@@ -175,6 +177,31 @@ describe('document slots', () => {
     ]);
     const ready = [file('a', 'identity', '1'), file('b', 'birthCertificate', '2')];
     expect(slotErrors(schema.documents, ready)).toEqual([]);
+  });
+
+  it('keeps the errors already shown on slots in step with the files, adding none', () => {
+    const shown = errorsByField([
+      { field: 'fullName', code: 'required' },
+      { field: 'documents.birthCertificate', code: 'required' },
+      { field: 'documents.identity', code: 'file_refused' },
+    ]);
+    const files = [
+      file('a', 'birthCertificate', '1'),
+      file('b', 'identity', '2'),
+      file('c', 'identity', '3'),
+      file('d', 'identity', '4'),
+      file('e', 'other', '5', true),
+    ];
+    expect(followFiles(shown, schema.documents, files)).toEqual({
+      fullName: { field: 'fullName', code: 'required' },
+      'documents.identity': {
+        field: 'documents.identity',
+        code: 'too_many_files',
+        params: { max: 2 },
+      },
+    });
+    const unchanged = errorsByField([{ field: 'documents.other', code: 'file_refused' }]);
+    expect(followFiles(unchanged, schema.documents, files)).toBe(unchanged);
   });
 });
 

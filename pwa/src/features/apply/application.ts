@@ -23,6 +23,16 @@ export interface ShownError {
   params?: Record<string, string | number>;
 }
 
+/** The errors a form shows, by the field (or slot) they are about. */
+export type FieldErrors = Record<string, ShownError>;
+
+/** The errors by field; the first of a field wins, as in the summary. */
+export function errorsByField(errors: ShownError[]): FieldErrors {
+  const shown: FieldErrors = {};
+  for (const error of errors) shown[error.field] ??= error;
+  return shown;
+}
+
 /** Where an error about a document slot is filed. */
 export const slotErrorField = (slotKey: string): string => `documents.${slotKey}`;
 
@@ -160,6 +170,30 @@ export function slotErrors(slots: DocumentSlot[], files: SlotFile[]): ShownError
     else if (inSlot.some((file) => file.isRefused)) errors.push({ field, code: 'file_refused' });
   }
   return errors;
+}
+
+/**
+ * The errors shown, those already on slots brought up to date with the files: an error that
+ * still holds takes its current form, one that no longer does goes; none is added. The same
+ * errors (the same object) when nothing changed.
+ */
+export function followFiles(
+  shown: FieldErrors,
+  slots: DocumentSlot[],
+  files: SlotFile[],
+): FieldErrors {
+  const current = slotErrors(slots, files);
+  const next = { ...shown };
+  let isChanged = false;
+  for (const slot of slots) {
+    const field = slotErrorField(slot.key);
+    if (!next[field]) continue;
+    const error = current.find((candidate) => candidate.field === field);
+    isChanged ||= JSON.stringify(error) !== JSON.stringify(next[field]);
+    if (error) next[field] = error;
+    else delete next[field];
+  }
+  return isChanged ? next : shown;
 }
 
 /**

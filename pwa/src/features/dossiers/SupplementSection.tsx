@@ -3,7 +3,7 @@
 // phone, as in the application form) and a note; "Gửi bổ sung" keeps the answer on the device
 // until its files have uploaded, then `dossier.supplement` is queued. Refusals come back here.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { DocumentSlot } from '../../api/types';
 import { accountDb } from '../../db/account-db';
 import { catalogueDb } from '../../db/catalogue-db';
@@ -17,19 +17,17 @@ import {
   sendSupplement,
   type SubmissionRefusal,
 } from '../../sync/submissions';
-import { attachSupplementFile, detachFile } from '../../sync/uploads';
 import {
-  DEFAULT_MAX_FILES,
   documentsOf,
-  filesBySlot,
-  isAcceptedFile,
-  type ShownError,
+  errorsByField,
+  type FieldErrors,
   slotErrorField,
   slotErrors,
 } from '../apply/application';
-import { DocumentSlotField, type DraftFile } from '../apply/DocumentSlotField';
+import { type DraftFile, withServerWord } from '../apply/DocumentSlotField';
+import { DocumentsSection } from '../apply/DocumentsSection';
 import { errorMessage } from '../apply/error-messages';
-import { ta } from '../apply/messages';
+import { useDocumentSlots } from '../apply/useDocumentSlots';
 import type { DeviceView } from './device-records';
 import { DocumentList } from './DocumentList';
 import { findSupplement, submissionState } from './dossier-list';
@@ -126,38 +124,8 @@ async function readAnswerFiles(
   dossierId: string,
   bound: Record<string, string[]>,
 ): Promise<DraftFile[]> {
-  const db = accountDb(accountId);
-  const blobs = answerFiles(
-    await db.blobs.where('dossierId').equals(dossierId).toArray(),
-    dossierId,
-    bound,
-  );
-  const records = await db.entities.bulkGet(blobs.map((blob) => ['attachment', blob.id]));
-  return blobs.map((blob, index) => {
-    const server = records[index]?.data ?? {};
-    const serverStatus = server['status'];
-    const rejectReason = server['rejectReason'];
-    return {
-      id: blob.id,
-      ...(blob.slotKey ? { slotKey: blob.slotKey } : {}),
-      createdAt: blob.createdAt,
-      isRefused: blob.upload === 'refused' || serverStatus === 'rejected',
-      blob: blob.blob,
-      fileName: blob.fileName,
-      mediaType: blob.mediaType,
-      bytes: blob.bytes,
-      upload: blob.upload,
-      ...(blob.refusal ? { refusal: blob.refusal } : {}),
-      ...(typeof serverStatus === 'string' ? { serverStatus } : {}),
-      ...(typeof rejectReason === 'string' ? { rejectReason } : {}),
-    };
-  });
-}
-
-function byField(errors: ShownError[]): Record<string, ShownError> {
-  const shown: Record<string, ShownError> = {};
-  for (const error of errors) shown[error.field] ??= error;
-  return shown;
+  const blobs = await accountDb(accountId).blobs.where('dossierId').equals(dossierId).toArray();
+  return withServerWord(accountId, answerFiles(blobs, dossierId, bound));
 }
 
 function SupplementForm(props: {
@@ -179,8 +147,6 @@ function SupplementForm(props: {
     () => readAnswerFiles(accountId, dossierId, bound),
     [accountId, dossierId, boundKey],
   );
-  const files = filesResult.isLoaded ? filesResult.value : [];
-  const filesOfSlot = filesBySlot(slots, files);
   // The note as typed here (undefined until typed), else as kept on the device.
   const [typedNote, setTypedNote] = useState<string>();
   const storedNote = useLiveQuery(
@@ -188,64 +154,22 @@ function SupplementForm(props: {
     [accountId, dossierId],
   );
   const note = typedNote ?? (storedNote.isLoaded ? storedNote.value : '');
-  // Chosen files wait in one queue: photos are compressed one at a time.
-  const attachQueue = useRef<Promise<void>>(Promise.resolve());
-  const [waitingFiles, setWaitingFiles] = useState<Record<string, number>>({});
-  const [compressingSlot, setCompressingSlot] = useState<string>();
-  const [slotNotices, setSlotNotices] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, ShownError>>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [sendState, setSendState] = useState<{ isSending: boolean; problem?: string }>({
     isSending: false,
   });
 
   // The server's refusal puts its errors on the slots, until the files change.
   useEffect(() => {
-    if (refusal && refusal.errors.length > 0) setErrors(byField(refusal.errors));
+    if (refusal && refusal.errors.length > 0) setErrors(errorsByField(refusal.errors));
   }, [JSON.stringify(refusal)]);
-  const filesSeen = useRef<string>();
-  useEffect(() => {
-    if (!filesResult.isLoaded) return;
-    const signature = files.map((file) => `${file.id}:${file.isRefused}`).join();
-    const isFirst = filesSeen.current === undefined;
-    const isChanged = filesSeen.current !== signature;
-    filesSeen.current = signature;
-    if (!isFirst && isChanged) setErrors(byField(slotErrors(slots, files)));
-  }, [files, slots]);
-
-  function countWaiting(slotKey: string, change: number) {
-    setWaitingFiles((waiting) => ({ ...waiting, [slotKey]: (waiting[slotKey] ?? 0) + change }));
-  }
-
-  function showSlotNotice(slotKey: string, notice: string | undefined) {
-    setSlotNotices(({ [slotKey]: _, ...rest }) => (notice ? { ...rest, [slotKey]: notice } : rest));
-  }
-
-  function attach(slot: DocumentSlot, chosen: File[], replaces?: string) {
-    const max = slot.maxFiles ?? DEFAULT_MAX_FILES;
-    const held = (filesOfSlot.get(slot.key) ?? []).length + (waitingFiles[slot.key] ?? 0);
-    const accepted = chosen.filter((file) => isAcceptedFile(file.type));
-    const wrongType = chosen.find((file) => !isAcceptedFile(file.type));
-    const taken = replaces ? accepted.slice(0, 1) : accepted.slice(0, Math.max(max - held, 0));
-    let notice = wrongType ? ta('fileTypeRefused', { file: wrongType.name }) : undefined;
-    if (taken.length < accepted.length) notice = ta('filesSkipped', { max });
-    showSlotNotice(slot.key, notice);
-    if (taken.length === 0) return;
-    countWaiting(slot.key, taken.length);
-    attachQueue.current = attachQueue.current.then(async () => {
-      setCompressingSlot(slot.key);
-      for (const file of taken) {
-        try {
-          await attachSupplementFile(dossierId, file, slot.key, replaces ? { replaces } : {});
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : '?';
-          showSlotNotice(slot.key, ta('attachFailed', { file: file.name, reason }));
-        } finally {
-          countWaiting(slot.key, -1);
-        }
-      }
-      setCompressingSlot(undefined);
-    });
-  }
+  const slotFiles = useDocumentSlots({
+    holder: { dossierId },
+    slots,
+    files: filesResult.isLoaded ? filesResult.value : undefined,
+    setErrors,
+    rule: 'show-afresh',
+  });
 
   async function send(event: Event) {
     event.preventDefault();
@@ -253,11 +177,11 @@ function SupplementForm(props: {
     setSendState({ isSending: true });
     try {
       // Photos still being compressed belong to the answer: wait for them, then read them.
-      await attachQueue.current;
+      await slotFiles.allStored();
       const stored = await readAnswerFiles(accountId, dossierId, bound);
       const found = slotErrors(slots, stored);
       if (found.length > 0) {
-        setErrors(byField(found));
+        setErrors(errorsByField(found));
         setSendState({ isSending: false, problem: tm('supplementNotReady') });
         return;
       }
@@ -279,29 +203,18 @@ function SupplementForm(props: {
     <>
       {refusal && <RefusalNotice refusal={refusal} slots={slots} />}
       <form class="application-form" noValidate onSubmit={send}>
-        <section class="form-section documents-section" aria-labelledby="supplement-form-heading">
-          <h2 id="supplement-form-heading">{tm('supplementFiles')}</h2>
-          {procedure.isLoaded && slots.length === 0 ? (
-            <p class="field-hint">{tm('supplementNoSlots')}</p>
-          ) : (
-            <p class="field-hint">{tm('supplementFilesIntro')}</p>
-          )}
-          {slots.map((slot) => (
-            <DocumentSlotField
-              key={slot.key}
-              slot={slot}
-              files={filesOfSlot.get(slot.key) ?? []}
-              // The key of the compression progress: the dossier's, for its answer.
-              draftId={dossierId}
-              error={errors[slotErrorField(slot.key)]}
-              notice={slotNotices[slot.key]}
-              waiting={waitingFiles[slot.key] ?? 0}
-              isCompressing={compressingSlot === slot.key}
-              onAttach={(chosen, replaces) => attach(slot, chosen, replaces)}
-              onRemove={(id) => void detachFile(id)}
-            />
-          ))}
-        </section>
+        <DocumentsSection
+          headingId="supplement-form-heading"
+          title={tm('supplementFiles')}
+          hint={
+            procedure.isLoaded && slots.length === 0
+              ? tm('supplementNoSlots')
+              : tm('supplementFilesIntro')
+          }
+          slots={slots}
+          slotFiles={slotFiles}
+          errors={errors}
+        />
         <div class="field">
           <label for="supplement-note">{tm('supplementNote')}</label>
           <textarea

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Procedure } from '../../api/types';
-import type { BlobRow } from '../../db/account-db';
+import { storedFile } from '../../db/test-account-db';
 import { answerFiles, dayWords, readSupplementRequest, supplementSlots } from './supplement';
 
 const slot = (key: string) => ({ key, name: { vi: key, en: key }, required: true });
@@ -11,20 +11,6 @@ const procedure = {
     { key: 'default', form: { sections: [], documents: [slot('birthCertificate'), slot('id')] } },
   ],
 } as unknown as Procedure;
-
-function blob(id: string, extra: Partial<BlobRow> = {}): BlobRow {
-  return {
-    id,
-    blob: new Blob(['x']),
-    sha256: 'a'.repeat(64),
-    bytes: 1,
-    mediaType: 'image/jpeg',
-    fileName: `${id}.jpg`,
-    upload: 'waiting',
-    createdAt: '2026-11-22T08:00:00Z',
-    ...extra,
-  };
-}
 
 describe('a supplement request', () => {
   it('is read from a dossier waiting for one, and only then', () => {
@@ -51,10 +37,10 @@ describe('a supplement request', () => {
 
   it('is answered with the dossier’s own files not yet bound to it', () => {
     const blobs = [
-      blob('sent-before', { dossierId: 'd1' }),
-      blob('new', { dossierId: 'd1' }),
-      blob('other-dossier', { dossierId: 'd2' }),
-      blob('draft-file', { draftId: 'x' }),
+      storedFile('sent-before', { dossierId: 'd1' }),
+      storedFile('new', { dossierId: 'd1' }),
+      storedFile('other-dossier', { dossierId: 'd2' }),
+      storedFile('draft-file', { draftId: 'x' }),
     ];
     const files = answerFiles(blobs, 'd1', { birthCertificate: ['sent-before', 'draft-file'] });
     expect(files.map((file) => file.id)).toEqual(['new']);

@@ -1,8 +1,8 @@
 // Walk-in intake (tiếp nhận hồ sơ trực tiếp): the desk officer finds the citizen (or enters a
 // new one), chooses the procedure and its case, fills the form with the citizen's answers,
 // photographs the papers, and receives the dossier at once: its code, due date and receipt
-// exist before the citizen leaves the counter. The form is the citizen's own (FieldControl,
-// DocumentSlotField, the shared rules); the photos travel as the citizen's do.
+// exist before the citizen leaves the counter. The form is the citizen's own (FormSections,
+// useDocumentSlots, the shared rules); the photos travel as the citizen's do.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
@@ -12,7 +12,7 @@ import {
   receiveAtCounter,
   type ReturnMethod,
 } from '../../api/intake';
-import type { DocumentSlot, FormField, FormSchema, Procedure } from '../../api/types';
+import type { FormField, FormSchema, Procedure } from '../../api/types';
 import type { ActionResult } from '../../api/work';
 import { findCommunes } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
@@ -21,30 +21,32 @@ import { formatDateTime, todayInVietnam } from '../../lib/format';
 import { localized, t } from '../../lib/i18n';
 import { isOnline } from '../../lib/online';
 import { uuidv7 } from '../../lib/uuid';
-import { attachFile, detachFile } from '../../sync/uploads';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import {
   chosenVariant,
   currentVariants,
-  DEFAULT_MAX_FILES,
   documentsOf,
+  errorsByField,
   errorTargetId,
+  type FieldErrors,
   type FieldValue,
   fieldControlId,
-  filesBySlot,
   formData,
   formFields,
   type FormValues,
   formValues,
-  isAcceptedFile,
   type ShownError,
   slotErrorField,
   slotErrors,
 } from '../apply/application';
-import { DocumentSlotField, readDraftFiles } from '../apply/DocumentSlotField';
+import { readDraftFiles } from '../apply/DocumentSlotField';
 import { errorMessage } from '../apply/error-messages';
+import { ErrorLink, ErrorSummary } from '../apply/ErrorSummary';
 import { type ChangeKind, FieldControl, inLanguage } from '../apply/FieldControl';
+import { FormSections } from '../apply/FormSections';
 import { ta } from '../apply/messages';
+import { ReturnMethodPicker } from '../apply/ReturnMethodPicker';
+import { useDocumentSlots } from '../apply/useDocumentSlots';
 import { procedureName } from '../catalogue/labels';
 import { searchCatalogue } from '../catalogue/search';
 import { useCatalogueIndex } from '../catalogue/useCatalogue';
@@ -78,15 +80,6 @@ import { tw } from './messages';
 import { ProcessSheet } from './ProcessSheet';
 import { receiptPdfPath, WORK_PATH, workReceiptPath } from './routes';
 import { StaffOnly } from './StaffOnly';
-
-type Errors = Record<string, ShownError>;
-
-/** The errors by field; the first of a field wins, as in the summary. */
-function byField(errors: ShownError[]): Errors {
-  const shown: Errors = {};
-  for (const error of errors) shown[error.field] ??= error;
-  return shown;
-}
 
 /** The errors that stay when the procedure changes. */
 const APPLICANT_KEYS = new Set([APPLICANT, ...APPLICANT_FIELDS.map((field) => field.key)]);
@@ -196,7 +189,7 @@ function IntakeForm(props: {
   const [values, setValues] = useState<FormValues>({});
   const valuesRef = useRef(values);
   const [returnMethod, setReturnMethod] = useState<ReturnMethod>('counter');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [isSummaryShown, setSummaryShown] = useState(false);
   const [summaryFocus, setSummaryFocus] = useState(0);
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -224,13 +217,13 @@ function IntakeForm(props: {
     () => readDraftFiles(accountId, intakeId),
     [accountId, intakeId],
   );
-  const files = filesResult.isLoaded ? filesResult.value : [];
-  const filesOfSlot = filesBySlot(schema?.documents ?? [], files);
-  // Chosen files wait in one queue: photos are compressed one at a time.
-  const attachQueue = useRef<Promise<void>>(Promise.resolve());
-  const [waitingFiles, setWaitingFiles] = useState<Record<string, number>>({});
-  const [compressingSlot, setCompressingSlot] = useState<string>();
-  const [slotNotices, setSlotNotices] = useState<Record<string, string>>({});
+  const slotFiles = useDocumentSlots({
+    holder: { draftId: intakeId },
+    slots: schema?.documents ?? [],
+    files: filesResult.isLoaded ? filesResult.value : undefined,
+    setErrors,
+    rule: 'clear-on-choice',
+  });
 
   useEffect(() => {
     if (summaryFocus > 0) summaryRef.current?.focus();
@@ -328,44 +321,8 @@ function IntakeForm(props: {
     if (value !== undefined) showError(field.key, checkField(field, value));
   }
 
-  function countWaiting(slotKey: string, change: number) {
-    setWaitingFiles((count) => ({ ...count, [slotKey]: (count[slotKey] ?? 0) + change }));
-  }
-
-  function showSlotNotice(slotKey: string, notice: string | undefined) {
-    setSlotNotices(({ [slotKey]: _, ...rest }) => (notice ? { ...rest, [slotKey]: notice } : rest));
-  }
-
-  function attach(slot: DocumentSlot, chosen: File[], replaces?: string) {
-    const max = slot.maxFiles ?? DEFAULT_MAX_FILES;
-    const held = (filesOfSlot.get(slot.key) ?? []).length + (waitingFiles[slot.key] ?? 0);
-    const accepted = chosen.filter((file) => isAcceptedFile(file.type));
-    const wrongType = chosen.find((file) => !isAcceptedFile(file.type));
-    const taken = replaces ? accepted.slice(0, 1) : accepted.slice(0, Math.max(max - held, 0));
-    let notice = wrongType ? ta('fileTypeRefused', { file: wrongType.name }) : undefined;
-    if (taken.length < accepted.length) notice = ta('filesSkipped', { max });
-    showSlotNotice(slot.key, notice);
-    if (taken.length === 0) return;
-    showError(slotErrorField(slot.key), null);
-    countWaiting(slot.key, taken.length);
-    attachQueue.current = attachQueue.current.then(async () => {
-      setCompressingSlot(slot.key);
-      for (const file of taken) {
-        try {
-          await attachFile(intakeId, file, slot.key, replaces ? { replaces } : {});
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : '?';
-          showSlotNotice(slot.key, ta('attachFailed', { file: file.name, reason }));
-        } finally {
-          countWaiting(slot.key, -1);
-        }
-      }
-      setCompressingSlot(undefined);
-    });
-  }
-
   function showErrors(found: ShownError[]) {
-    setErrors(byField(found));
+    setErrors(errorsByField(found));
     setSummaryShown(true);
     setSummaryFocus((count) => count + 1);
   }
@@ -387,7 +344,7 @@ function IntakeForm(props: {
     if (phase.kind !== 'idle') return;
     setPhase({ kind: 'checking' });
     // Photos still being compressed belong to the dossier: wait for them, then read them.
-    await attachQueue.current;
+    await slotFiles.allStored();
     let stored: Awaited<ReturnType<typeof readDraftFiles>>;
     try {
       stored = await readDraftFiles(accountId, intakeId);
@@ -474,20 +431,13 @@ function IntakeForm(props: {
   return (
     <>
       {summary.length > 0 && (
-        <div
-          ref={summaryRef}
-          class="error-summary"
-          role="region"
-          tabIndex={-1}
-          aria-labelledby="error-summary-title"
-        >
-          <h2 id="error-summary-title">{ta('summaryTitle', { count: summary.length })}</h2>
+        <ErrorSummary refTo={summaryRef} count={summary.length}>
           <ul>
             {summary.map((error) => (
               <SummaryItem key={error.field} error={error} schema={schema} />
             ))}
           </ul>
-        </div>
+        </ErrorSummary>
       )}
       {desks.length > 1 && (
         <div class="field">
@@ -584,42 +534,16 @@ function IntakeForm(props: {
         {schema && (
           <>
             <p class="muted">{ta('requiredNote')}</p>
-            {schema.sections.map((section) => (
-              <fieldset key={section.key} class="form-section">
-                <legend>{inLanguage(section.title)}</legend>
-                {section.fields.map((field) => (
-                  <FieldControl
-                    key={field.key}
-                    field={field}
-                    value={values[field.key] ?? ''}
-                    error={errors[field.key]}
-                    communes={communes}
-                    today={today}
-                    onValue={(value, kind) => change(field, value, kind)}
-                    onLeave={() => leave(field)}
-                  />
-                ))}
-              </fieldset>
-            ))}
-            {schema.documents.length > 0 && (
-              <section class="form-section documents-section" aria-labelledby="documents-heading">
-                <h2 id="documents-heading">{ta('documentsTitle')}</h2>
-                {schema.documents.map((slot) => (
-                  <DocumentSlotField
-                    key={slot.key}
-                    slot={slot}
-                    files={filesOfSlot.get(slot.key) ?? []}
-                    draftId={intakeId}
-                    error={errors[slotErrorField(slot.key)]}
-                    notice={slotNotices[slot.key]}
-                    waiting={waitingFiles[slot.key] ?? 0}
-                    isCompressing={compressingSlot === slot.key}
-                    onAttach={(chosen, replaces) => attach(slot, chosen, replaces)}
-                    onRemove={(id) => void detachFile(id)}
-                  />
-                ))}
-              </section>
-            )}
+            <FormSections
+              schema={schema}
+              values={values}
+              errors={errors}
+              communes={communes}
+              today={today}
+              onValue={change}
+              onLeave={leave}
+              slotFiles={slotFiles}
+            />
             <ReturnMethodPicker chosen={returnMethod} onChoose={setReturnMethod} />
           </>
         )}
@@ -713,17 +637,7 @@ function SummaryItem({ error, schema }: { error: ShownError; schema: FormSchema 
   if (!target) return <li>{text}</li>;
   return (
     <li>
-      <a
-        href={`#${target}`}
-        onClick={(event) => {
-          event.preventDefault();
-          const element = document.getElementById(target);
-          element?.focus();
-          element?.closest('.field, .document-slot')?.scrollIntoView({ block: 'center' });
-        }}
-      >
-        {text}
-      </a>
+      <ErrorLink target={target}>{text}</ErrorLink>
     </li>
   );
 }
@@ -878,34 +792,6 @@ function ProcedurePicker(props: {
         </select>
       </div>
     </>
-  );
-}
-
-function ReturnMethodPicker(props: {
-  chosen: ReturnMethod;
-  onChoose: (method: ReturnMethod) => void;
-}) {
-  const options: [ReturnMethod, string][] = [
-    ['counter', ta('returnCounter')],
-    ['post', ta('returnPost')],
-  ];
-  return (
-    <fieldset class="field choice-group">
-      <legend>{ta('returnTitle')}</legend>
-      {options.map(([method, label]) => (
-        <div class="choice" key={method}>
-          <input
-            id={`return-${method}`}
-            type="radio"
-            name="returnMethod"
-            value={method}
-            checked={props.chosen === method}
-            onChange={() => props.onChoose(method)}
-          />
-          <label for={`return-${method}`}>{label}</label>
-        </div>
-      ))}
-    </fieldset>
   );
 }
 

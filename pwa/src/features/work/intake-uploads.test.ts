@@ -1,13 +1,13 @@
 // Waiting for the counter's photos on an in-memory IndexedDB: the intake goes only once every
 // photo has arrived, stops at the first refusal, and the photos leave the office computer.
-import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BlobRow } from '../../db/account-db';
+import { deleteAccountDbAfterEach, storedFile } from '../../db/test-account-db';
 
 const requestSync = vi.fn();
 vi.mock('../../sync/engine', () => ({ requestSync }));
 
-const { accountDb, closeAccountDb } = await import('../../db/account-db');
+const { accountDb } = await import('../../db/account-db');
 const {
   ABANDONED_AFTER_MS,
   FilesRefused,
@@ -20,28 +20,14 @@ const {
 const ACCOUNT = 'desk-1';
 const INTAKE = 'intake-1';
 
+/** A photo of the intake, taken just now. */
 function blob(id: string, upload: BlobRow['upload'], extra: Partial<BlobRow> = {}): BlobRow {
-  return {
-    id,
-    blob: new Blob(['x']),
-    sha256: '0'.repeat(64),
-    bytes: 1,
-    mediaType: 'image/jpeg',
-    fileName: `${id}.jpg`,
-    draftId: INTAKE,
-    slotKey: 'contract',
-    upload,
-    createdAt: new Date().toISOString(),
-    ...extra,
-  };
+  const createdAt = new Date().toISOString();
+  return storedFile(id, { draftId: INTAKE, slotKey: 'contract', upload, createdAt, ...extra });
 }
 
-afterEach(async () => {
-  const db = accountDb(ACCOUNT);
-  await Promise.all([db.blobs.clear(), db.outbox.clear(), db.entities.clear()]);
-  closeAccountDb();
-  requestSync.mockClear();
-});
+deleteAccountDbAfterEach(ACCOUNT);
+afterEach(() => requestSync.mockClear());
 
 describe('tallyUploads', () => {
   it('counts the arrived files and names the refused or vanished ones', () => {
