@@ -415,3 +415,36 @@ async def test_a_supplement_pauses_the_clock_until_the_citizen_answers_from_the_
         await database(settings, select(Attachment).where(Attachment.id == clearer))
     ).scalar_one()
     assert (contract.dossier_id, contract.slot_key) == (dossier_id, "transferContract")
+
+
+async def test_leaders_read_what_their_agency_holds_without_acting_on_it(
+    client: Client, settings: Settings
+) -> None:
+    _, dossier_id = await apply(client, settings, LAND_TRANSFER)
+    async with (
+        device(client) as desk_pc,
+        device(client) as leader_pc,
+        device(client) as tax_leader_pc,
+    ):
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        await staff(settings, leader_pc, "Hoàng Thị Em", ("approver", LAND_OFFICE))
+        await staff(settings, tax_leader_pc, "Ngô Văn Thuế", ("approver", TAX_OFFICE))
+        path = f"/api/v1/work/dossiers/{dossier_id}"
+        # At the desk's step, the land office's leader has nothing to read.
+        assert (await leader_pc.get(path)).status_code == 404
+        assert (await take(desk_pc, dossier_id, "receive")).status_code == 200
+
+        # At the land office's handler step: its leader reads it, with no action to take.
+        read = await leader_pc.get(path)
+        assert read.status_code == 200, read.text
+        shown = read.json()
+        assert (shown["step"]["key"], shown["actions"]) == ("land_check", [])
+        assert [row["action"] for row in shown["sheet"]] == ["submit", "receive"]
+        [document, *_] = shown["documents"]
+        assert (await leader_pc.get(document["href"])).status_code == 200
+        assert (await take(leader_pc, dossier_id, "forward")).status_code == 404
+        assert dossier_id not in {item["id"] for item in await work(leader_pc)}
+
+        # Another agency's leader: no such dossier.
+        assert (await tax_leader_pc.get(path)).status_code == 404
+        assert (await tax_leader_pc.get(document["href"])).status_code == 404

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.auth import Principal
 from backend.core.errors import NotFound
 from backend.features.dossiers import results
-from backend.features.dossiers.handling import find_at_my_step
+from backend.features.dossiers.handling import find_for_reading
 from backend.features.dossiers.service import find_own_dossier
 from backend.models import Attachment, DossierResult
 
@@ -84,8 +84,9 @@ def _result_file(result: DossierResult | None) -> StoredFile:
 async def staff_document(
     db: AsyncSession, principal: Principal, dossier_id: str, attachment_id: str
 ) -> StoredFile:
-    """A document of a dossier waiting at one of the person's steps."""
-    if await find_at_my_step(db, principal, dossier_id) is None:
+    """A document of a dossier waiting at one of the person's steps, or held by an agency
+    they lead."""
+    if await find_for_reading(db, principal, dossier_id) is None:
         raise NotFound()
     return await _document(db, dossier_id, attachment_id)
 
@@ -101,8 +102,9 @@ async def owner_document(
 
 async def staff_result(db: AsyncSession, principal: Principal, dossier_id: str) -> StoredFile:
     """The result document of a dossier waiting at one of the person's steps: the approver
-    sees what they attached, the return desk what it hands over."""
-    if await find_at_my_step(db, principal, dossier_id) is None:
+    sees what they attached, the return desk what it hands over, leaders what their agency
+    holds."""
+    if await find_for_reading(db, principal, dossier_id) is None:
         raise NotFound()
     return _result_file(await results.find_result(db, dossier_id))
 

@@ -320,11 +320,12 @@ def holds_step(principal: Principal, agency_code: str, step: Step) -> bool:
     return agency_code in granted and principal.may_act_at(agency_code, step.role)
 
 
-async def find_at_my_step(
+async def find_for_reading(
     db: AsyncSession, principal: Principal, dossier_id: str
-) -> tuple[Dossier, Step] | None:
-    """The dossier and its current step, when it waits in this person's work queue (the
-    rule of `work_queue`, for one dossier; no lock: for reading)."""
+) -> tuple[Dossier, Step, bool] | None:
+    """The dossier, its current step, and whether this person may act there: those whose work
+    queue holds it act on it; the leaders (approvers, admins) of the agency holding it may read
+    it — what their late list shows them — without acting. No lock: for reading."""
     query = (
         select(Dossier, Variant, Agency)
         .join(Variant, Variant.id == Dossier.variant_id)
@@ -336,9 +337,13 @@ async def find_at_my_step(
         return None
     dossier, variant, agency = row
     step = step_at(route_of(variant).steps, dossier.step_index)
-    if step is None or not holds_step(principal, agency.code, step):
+    if step is None:
         return None
-    return dossier, step
+    if holds_step(principal, agency.code, step):
+        return dossier, step, True
+    if agency.code in principal.agencies_for("approver", "admin"):
+        return dossier, step, False
+    return None
 
 
 async def next_stop(

@@ -83,7 +83,9 @@ def _result_document(result: DossierResult) -> ResultDocument:
     )
 
 
-async def _item(db: Db, dossier: Dossier, step: Step, detail: bool = False) -> WorkItem:
+async def _item(
+    db: Db, dossier: Dossier, step: Step, detail: bool = False, may_act: bool = True
+) -> WorkItem:
     procedure = await procedure_of(db, dossier)
     agency = await db.get(Agency, dossier.step_agency_id)
     variant = await db.get(ProcedureVariant, dossier.variant_id)
@@ -100,7 +102,9 @@ async def _item(db: Db, dossier: Dossier, step: Step, detail: bool = False) -> W
         "submitted_at": dossier.submitted_at.isoformat(),
         "channel": dossier.channel,
         "step": _step_out(step, agency, dossier.step_due_at),
-        "actions": list(handling.actions_at(step, dossier.step_index or 0, len(steps))),
+        "actions": (
+            list(handling.actions_at(step, dossier.step_index or 0, len(steps))) if may_act else []
+        ),
         "is_overdue": dossier.is_overdue,
         "code": dossier.code,
         "due_at": _iso(dossier.due_at),
@@ -255,10 +259,11 @@ class WorkController(Controller):
         cache_control=None,
     )
     async def get_work(self, request: AnyRequest, db: Db, dossier_id: FromPath[str]) -> WorkDetail:
-        found = await handling.find_at_my_step(db, request.state.principal, dossier_id)
+        found = await handling.find_for_reading(db, request.state.principal, dossier_id)
         if found is None:
             raise NotFound()
-        item = await _item(db, *found, detail=True)
+        dossier, step, may_act = found
+        item = await _item(db, dossier, step, detail=True, may_act=may_act)
         assert isinstance(item, WorkDetail)
         return item
 

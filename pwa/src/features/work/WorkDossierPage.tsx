@@ -142,7 +142,7 @@ function Detail(props: {
         <Documents procedureCode={detail.procedureCode} documents={detail.documents} />
       )}
       <Actions detail={detail} onDone={onDone} onChanged={onChanged} />
-      {isLate && <Apology detail={detail} onChanged={onChanged} />}
+      {isLate && detail.actions.length > 0 && <Apology detail={detail} onChanged={onChanged} />}
       <ProcessSheet rows={detail.sheet} />
     </>
   );
@@ -250,6 +250,7 @@ function Actions(props: {
       {detail.actions.includes('approve') && (
         <ResultUpload dossierId={detail.id} current={detail.resultDocument} onUploaded={onChanged} />
       )}
+      {detail.actions.length === 0 && <p class="muted">{tw('readOnly')}</p>}
       {chosen ? (
         <ActionForm
           key={chosen}
