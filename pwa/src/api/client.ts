@@ -68,6 +68,20 @@ export async function apiCall<T>(method: Method, path: string, body?: unknown): 
   return (await response.json()) as T;
 }
 
+/** POST a multipart form (a file) and resolve with the JSON answer; refusals as apiCall's. */
+export async function apiPostForm<T>(path: string, body: FormData): Promise<T> {
+  const headers = new Headers({ Accept: 'application/json', 'Accept-Language': language.value });
+  const response = await fetch(path, {
+    method: 'POST',
+    headers,
+    body,
+    cache: 'no-store',
+    credentials: 'same-origin',
+  });
+  if (!response.ok) throw await refusal(path, response);
+  return (await response.json()) as T;
+}
+
 async function refusal(path: string, response: Response): Promise<ApiError> {
   if (response.status === 401 && !path.startsWith('/api/v1/auth/')) {
     for (const listener of unauthorizedListeners) listener(path);

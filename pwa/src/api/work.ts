@@ -1,7 +1,6 @@
 // The staff dossier API (one-stop processing): the work waiting at one's steps and the actions
 // on a dossier there. Wire types written by hand to mirror backend/features/dossiers/schemas.py.
-import { apiCall, ApiError } from './client';
-import { language } from '../lib/i18n';
+import { apiCall, apiPostForm } from './client';
 
 export type StaffAction =
   | 'receive'
@@ -132,21 +131,8 @@ export const issueApology = (id: string, newDueAt: string, reason: string) =>
   apiCall<LateItem>('POST', `${path(id)}/apology`, { newDueAt, reason });
 
 /** Attach the signed result document (PDF or photo) before approving. */
-export async function uploadResult(id: string, file: File): Promise<ResultDocument> {
+export function uploadResult(id: string, file: File): Promise<ResultDocument> {
   const body = new FormData();
   body.append('file', file, file.name);
-  const response = await fetch(`${path(id)}/result`, {
-    method: 'POST',
-    body,
-    headers: { Accept: 'application/json', 'Accept-Language': language.value },
-    credentials: 'same-origin',
-    cache: 'no-store',
-  });
-  if (!response.ok) {
-    const problem = response.headers.get('Content-Type')?.includes('json')
-      ? await response.json().catch(() => undefined)
-      : undefined;
-    throw new ApiError(response.status, problem);
-  }
-  return (await response.json()) as ResultDocument;
+  return apiPostForm<ResultDocument>(`${path(id)}/result`, body);
 }

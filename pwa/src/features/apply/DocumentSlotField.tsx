@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DocumentSlot } from '../../api/types';
 import { accountDb, type BlobRow } from '../../db/account-db';
+import { formatFileSize } from '../../lib/format';
 import { t } from '../../lib/i18n';
 import { compressProgress, uploadProgress } from '../../sync/uploads';
 import {
@@ -189,7 +190,7 @@ function FileItem({
           {!isImage && ` · ${ta('pdfFile')}`}
         </span>
         <span class="muted file-detail">
-          {file.fileName} · {fileSize(file.bytes)}
+          {file.fileName} · {formatFileSize(file.bytes)}
         </span>
         <span class="file-status">{uploadLabel(file)}</span>
         {progress !== undefined && (
@@ -276,11 +277,6 @@ function FileButton({
       <span aria-hidden="true">{label}</span>
     </span>
   );
-}
-
-function fileSize(bytes: number): string {
-  const kilobytes = Math.ceil(bytes / 1024);
-  return kilobytes < 1024 ? `${kilobytes} KB` : `${(kilobytes / 1024).toFixed(1)} MB`;
 }
 
 function uploadLabel(file: DraftFile): string {

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { renderSVG } from 'uqr';
 import { useLiveQuery } from '../../db/useLiveQuery';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatFileSize } from '../../lib/format';
 import { isOnline } from '../../lib/online';
 import { dossierReference } from '../../lib/reference';
 import { discardSubmission, withdrawDossier } from '../../sync/submissions';
@@ -183,7 +183,7 @@ function isResult(value: unknown): value is ResultFile {
 
 /** The signed result (văn bản kết quả), once approved: downloadable while online. */
 function Result({ result }: { result: ResultFile }) {
-  const size = `${Math.max(1, Math.round(result.bytes / 1024))} KB`;
+  const size = formatFileSize(result.bytes);
   return (
     <section aria-labelledby="result-heading" class="notice">
       <h2 id="result-heading">{tm('resultTitle')}</h2>

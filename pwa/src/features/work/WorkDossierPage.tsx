@@ -17,7 +17,7 @@ import {
 } from '../../api/work';
 import { findCommunes } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
-import { formatDateTime, todayInVietnam } from '../../lib/format';
+import { formatDateTime, formatFileSize, todayInVietnam } from '../../lib/format';
 import { localized } from '../../lib/i18n';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useProcedure } from '../catalogue/useCatalogue';
@@ -209,7 +209,7 @@ function Documents(props: { procedureCode: string; documents: DossierDocument[] 
                 <a href={document.href} target="_blank" rel="noopener">
                   {tw('openDocument', { name })}
                 </a>{' '}
-                <span class="muted">({formatSize(document.bytes)})</span>
+                <span class="muted">({formatFileSize(document.bytes)})</span>
               </li>
             );
           })}
@@ -217,12 +217,6 @@ function Documents(props: { procedureCode: string; documents: DossierDocument[] 
       )}
     </section>
   );
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
-    : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 const NEEDS_REASONS: readonly StaffAction[] = ['refuse', 'stop'];
@@ -394,7 +388,7 @@ function ResultUpload(props: {
       {current ? (
         <p>
           <a href={current.href} target="_blank" rel="noopener">
-            {tw('resultUploaded', { name: current.fileName, size: formatSize(current.bytes) })}
+            {tw('resultUploaded', { name: current.fileName, size: formatFileSize(current.bytes) })}
           </a>
         </p>
       ) : (
