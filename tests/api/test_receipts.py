@@ -5,13 +5,13 @@ the receiving desk only."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from backend.config import Settings
+from backend.core.dates import spoken_date_time
 from backend.models import Dossier
 from tests.api.test_one_stop import LAND_OFFICE, LAND_TRANSFER, SERVICE_CENTRE, apply, staff, take
 from tests.api.test_sync import database
@@ -54,11 +54,8 @@ async def test_the_owner_and_the_desk_get_the_receipt_with_its_code_due_date_and
             text = text_of(pdf)
             assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
             assert f"Mã hồ sơ: {code}" in text
-            due = dt.datetime.fromisoformat(received["dueAt"]).astimezone(
-                ZoneInfo("Asia/Ho_Chi_Minh")
-            )
-            assert f"ngày {due:%d} tháng {due:%m} năm {due:%Y}" in text
-            assert f"{due:%H} giờ {due:%M} phút" in text
+            due = dt.datetime.fromisoformat(received["dueAt"])
+            assert spoken_date_time(due) in text
             assert "Nguyễn Văn An" in text  # the applicant, as signed up
             assert "Trần Văn Bình" in text  # the officer who received it
 

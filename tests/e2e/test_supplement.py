@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
+from backend.core.dates import format_date
 from tests.e2e.conftest import StaffMember, VirtualAuthenticator
 from tests.e2e.test_apply import (
     CERTIFICATE,
@@ -126,7 +127,7 @@ def test_a_supplement_asked_by_the_desk_is_answered_offline_from_the_phone(
         page, enroll_staff, server_rows, "Lưu Thị Hạnh", "Lưu Minh Quân"
     )
     request = page.get_by_role("region", name="Cần bổ sung hồ sơ")
-    expect(request).to_contain_text(f"trước ngày {deadline:%d/%m/%Y}")
+    expect(request).to_contain_text(f"trước ngày {format_date(deadline)}")
     asked = request.get_by_role("list", name="Giấy tờ cần bổ sung").get_by_role("listitem")
     expect(asked).to_have_text(ITEMS)
 
@@ -135,7 +136,7 @@ def test_a_supplement_asked_by_the_desk_is_answered_offline_from_the_phone(
         has=page.get_by_role("heading", name=f"Hồ sơ {reference_of(dossier_id)} cần bổ sung")
     )
     expect(notice).to_contain_text(ITEMS[0])
-    expect(notice).to_contain_text(f"{deadline:%d/%m/%Y}")
+    expect(notice).to_contain_text(format_date(deadline))
     notice.get_by_role("link", name="Xem hồ sơ").click()
 
     context.set_offline(True)

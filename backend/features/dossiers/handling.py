@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import Settings
 from backend.core.auth import Principal
+from backend.core.dates import format_date
 from backend.core.errors import (
     Conflict,
     FieldProblem,
@@ -444,7 +445,7 @@ async def request_supplement(
     dossier.updated_at = now
     await db.flush()
     params = notice_params(dossier, loaded.procedure, now, ctx.settings.timezone)
-    params |= {"items": "; ".join(items), "deadline": f"{deadline:%d/%m/%Y}"}
+    params |= {"items": "; ".join(items), "deadline": format_date(deadline)}
     notice = await notify(
         db,
         dossier.owner_account_id,

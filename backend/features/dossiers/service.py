@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal
+from backend.core.dates import format_date_time
 from backend.features.catalogue.forms import FieldError, FormSchema, validate_form
 from backend.features.catalogue.repository import find_current_variant_row, find_procedure_row
 from backend.features.dossiers import results
@@ -60,7 +61,7 @@ def dossier_reference(dossier_id: str) -> str:
 
 
 def _local_time(at: dt.datetime, timezone: str) -> str:
-    return at.astimezone(ZoneInfo(timezone)).strftime("%H:%M %d/%m/%Y")
+    return format_date_time(at, timezone)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
+from backend.core.dates import spoken_date, spoken_date_time
 from backend.models.dossiers import ReturnMethod
 
 # Noto Sans (SIL OFL 1.1, no reserved font name), subset to Latin and Vietnamese: see
@@ -59,8 +60,8 @@ class ReceiptData(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def spoken_time(at: dt.datetime) -> str:
-    """`09 giờ 05 phút, ngày 12 tháng 01 năm 2026`, as the form writes times."""
-    return f"{at:%H} giờ {at:%M} phút, ngày {at:%d} tháng {at:%m} năm {at:%Y}"
+    """`09 giờ 05 phút, ngày 12 tháng 01 năm 2026`, as the form writes times (at is local)."""
+    return spoken_date_time(at, timezone=None)
 
 
 def render_receipt(data: ReceiptData) -> bytes:
@@ -117,7 +118,7 @@ def _draw(data: ReceiptData, size: float, listed: int) -> FPDF:
     pdf.set_xy(pdf.l_margin + left_w, pdf.get_y() + 3)
     at = data.received_at
     pdf.multi_cell(
-        right_w, line, f"Ngày {at:%d} tháng {at:%m} năm {at:%Y}", align=Align.C, new_x=XPos.LMARGIN
+        right_w, line, spoken_date(at.date()).capitalize(), align=Align.C, new_x=XPos.LMARGIN
     )
     pdf.set_y(max(left_bottom, pdf.get_y()) + line * 1.5)
 

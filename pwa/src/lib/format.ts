@@ -1,5 +1,5 @@
 import type { ProcessingTime } from '../api/types';
-import { language, t } from './i18n';
+import { t } from './i18n';
 
 // Amounts are shown the Vietnamese way in both languages (135.000 ₫), as on receipts.
 const vnd = new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' });
@@ -20,19 +20,7 @@ export function formatProcessingTime({ value, unit }: ProcessingTime): string {
   }
 }
 
-/** A moment in Vietnam's time zone, whatever the device's. */
-export function formatDateTime(date: Date): string {
-  return new Intl.DateTimeFormat(language.value === 'en' ? 'en-GB' : 'vi-VN', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-    timeZone: 'Asia/Ho_Chi_Minh',
-  }).format(date);
-}
-
-/** Today's ISO date (YYYY-MM-DD) in Vietnam, whatever the device's time zone. */
-export function todayInVietnam(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(now);
-}
+export { formatDate, formatDateTime, formatTime, todayInVietnam } from './dates';
 
 /** A file's size as people read it: "412 KB", "2.6 MB". */
 export function formatFileSize(bytes: number): string {

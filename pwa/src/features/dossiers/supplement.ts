@@ -2,6 +2,7 @@
 // Pure, so the rules are tested without a browser.
 import type { DocumentSlot, Procedure } from '../../api/types';
 import type { BlobRow } from '../../db/account-db';
+import { formatDay } from '../../lib/dates';
 
 /** What the agency asks for ({items, deadline}), as the synced dossier carries it. */
 export interface SupplementRequest {
@@ -49,6 +50,5 @@ export function answerFiles(
 
 /** 2026-12-10 as 10/12/2026, the way dates are written in Vietnam (and in en-GB). */
 export function dayWords(isoDate: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : isoDate;
+  return formatDay(isoDate);
 }

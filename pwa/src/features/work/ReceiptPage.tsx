@@ -4,6 +4,7 @@
 import { useMemo } from 'preact/hooks';
 import { renderSVG } from 'uqr';
 import { apiCall } from '../../api/client';
+import { vietnamParts } from '../../lib/dates';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useResource } from '../identity/useResource';
 import { tw } from './messages';
@@ -33,20 +34,8 @@ const RETURN_METHODS = {
 
 /** "10 giờ 05 phút, ngày 23 tháng 11 năm 2026" in Vietnam's time, as the form words it. */
 function spoken(iso: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Asia/Ho_Chi_Minh',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts['hour']} giờ ${parts['minute']} phút, ngày ${parts['day']} tháng ${parts['month']} năm ${parts['year']}`;
+  const { hour, minute, day, month, year } = vietnamParts(new Date(iso));
+  return `${hour} giờ ${minute} phút, ngày ${day} tháng ${month} năm ${year}`;
 }
 
 function dateLine(iso: string): string {
