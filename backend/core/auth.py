@@ -4,8 +4,9 @@ Each route handler says who may call it in `opt["access"]`:
     "public"             anyone
     "signed_in"          any signed-in account, citizen or staff
     "citizen"            a signed-in citizen
-    ("desk", "admin")    a signed-in staff member holding one of these roles (any agency;
-                         the use case then checks the agency scope against the principal)
+    ("desk", "admin")    a signed-in staff member holding one of these roles somewhere; which
+                         dossiers and agencies they may touch is decided in one place,
+                         `backend/features/dossiers/access.py`, that every query builds on
 The app-wide guard (features/identity/guard.py) enforces it; a test walks the route table
 and fails on any route without a policy. Repositories take the principal, so scoping cannot
 be forgotten.
@@ -37,14 +38,9 @@ class Principal(msgspec.Struct, frozen=True):
     session_id: str
 
     def has_role(self, *roles: Role) -> bool:
+        """Whether the principal holds one of `roles` anywhere: what a route's policy asks.
+        Where it may use them is `features/dossiers/access.py`'s answer."""
         return any(grant.role in roles for grant in self.roles)
-
-    def agencies_for(self, *roles: Role) -> set[str]:
-        """The agencies where this principal holds one of `roles`."""
-        return {g.agency_code for g in self.roles if g.role in roles and g.agency_code}
-
-    def may_act_at(self, agency_code: str, *roles: Role) -> bool:
-        return self.has_role("admin") or agency_code in self.agencies_for(*roles)
 
 
 def access_policy(opt: dict[str, object]) -> AccessPolicy | None:

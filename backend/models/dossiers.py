@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, JSONValue, UTCDateTime
@@ -23,6 +23,7 @@ class Dossier(Base):
     """
 
     __tablename__ = "dossier"
+    __table_args__ = (Index("ix_dossier_step_agency_id_step_role", "step_agency_id", "step_role"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -43,6 +44,9 @@ class Dossier(Base):
     current_step: Mapped[str | None] = mapped_column(String(64))
     step_index: Mapped[int | None] = mapped_column(Integer)
     step_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    # The role that acts at that step there (the step's, copied so that "who may act" is one
+    # SQL condition: features/dossiers/access.py).
+    step_role: Mapped[str | None] = mapped_column(String(16))
     step_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     step_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The commune whose agencies handle a commune-level procedure.

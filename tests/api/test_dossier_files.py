@@ -205,10 +205,11 @@ async def test_the_work_detail_shows_the_applicant_answers_documents_and_the_nex
             TAX_NAME,
         )
         assert "dueAt" not in at_land["nextStep"]  # its clock starts when it gets there
-        # Nobody else sees it: the desk has handed it on, the tax office has not got it yet
-        # (the land office's leader may read it, see test_one_stop).
-        for outsider in (staff_of.desk, staff_of.tax):
-            assert problem(await outsider.get(f"{WORK}/{applied.dossier_id}")) == (404, "not-found")
+        # The desk that received it still reads it, to answer the citizen at the counter, with
+        # nothing to do there; the tax office has not got it yet and does not see it.
+        at_desk = await detail(staff_of.desk, applied.dossier_id)
+        assert (at_desk["step"]["agencyCode"], at_desk["actions"]) == (LAND_OFFICE, [])
+        assert problem(await staff_of.tax.get(f"{WORK}/{applied.dossier_id}")) == (404, "not-found")
 
 
 async def test_the_applicants_cccd_shows_when_the_account_has_one(
@@ -289,9 +290,10 @@ async def test_documents_download_for_the_staff_at_the_step_and_the_owner_only(
             assert (await anonymous.get(own)).status_code == 401
         assert (await stranger_pc.get(document["href"])).status_code == 403  # not staff
 
-        # The documents follow the dossier: once received, the land office reads them.
+        # The documents follow the dossier: once received, the land office reads them, and
+        # the desk that received it still does (to answer the citizen at the counter).
         assert (await take(staff_of.desk, applied.dossier_id, "receive")).status_code == 200
-        assert problem(await staff_of.desk.get(document["href"])) == (404, "not-found")
+        assert (await staff_of.desk.get(document["href"])).content == expected
         assert (await staff_of.land.get(document["href"])).content == expected
         assert (await client.get(own)).content == expected
 
@@ -561,8 +563,9 @@ async def test_the_result_is_replaced_until_approval_then_issued_to_the_owners_p
         )
         assert_private_file(desk_copy, "application/pdf", disposition)
         assert desk_copy.content == pdf
-        for outsider in (staff_of.approver, staff_of.land, staff_of.tax):
-            assert problem(await outsider.get(document["href"])) == (404, "not-found")
+        # The agencies it went through still read what they handled.
+        for earlier in (staff_of.approver, staff_of.land, staff_of.tax):
+            assert (await earlier.get(document["href"])).content == pdf
 
         # The owner's phone learns of it and downloads exactly the bytes attached.
         changes = (await applied.phone.pull(cursor=None))["changes"]
@@ -584,7 +587,8 @@ async def test_the_result_is_replaced_until_approval_then_issued_to_the_owners_p
 
         returned = await take(staff_of.desk, dossier_id, "return_result")
         assert returned.json()["status"] == "returned"
-        assert problem(await staff_of.desk.get(document["href"])) == (404, "not-found")
+        # Returned, it is still the desk's to answer questions about.
+        assert (await staff_of.desk.get(document["href"])).content == pdf
         assert (await client.get(owner_url)).content == pdf
 
     [event] = (

@@ -13,12 +13,21 @@ from sqlalchemy import select
 from backend.config import Settings
 from backend.core.dates import spoken_date_time
 from backend.models import Dossier
-from tests.api.test_one_stop import LAND_OFFICE, LAND_TRANSFER, SERVICE_CENTRE, apply, staff, take
+from tests.api.test_one_stop import (
+    LAND_OFFICE,
+    LAND_TRANSFER,
+    SERVICE_CENTRE,
+    TAX_OFFICE,
+    apply,
+    staff,
+    take,
+)
 from tests.api.test_sync import database
 from tests.support.identity import Person, device
 from tests.support.pdf import pages, qr_codes, text_of
 
 Client = AsyncTestClient[Litestar]
+JUSTICE_DEPARTMENT = "000.00.07.H19"
 
 
 def receipt(dossier_id: str) -> str:
@@ -67,7 +76,7 @@ async def test_the_owner_and_the_desk_get_the_receipt_with_its_code_due_date_and
         assert (await stranger_pc.get(receipt(dossier_id))).status_code == 404
 
 
-async def test_staff_elsewhere_or_in_another_role_do_not_see_the_receipt(
+async def test_staff_of_agencies_that_never_held_the_dossier_do_not_see_the_receipt(
     client: Client, settings: Settings
 ) -> None:
     _, dossier_id = await apply(client, settings, LAND_TRANSFER)
@@ -75,13 +84,17 @@ async def test_staff_elsewhere_or_in_another_role_do_not_see_the_receipt(
         device(client) as desk_pc,
         device(client) as other_desk_pc,
         device(client) as land_pc,
+        device(client) as tax_pc,
     ):
         await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
-        await staff(settings, other_desk_pc, "Đỗ Thị Quầy", ("desk", LAND_OFFICE))
+        await staff(settings, other_desk_pc, "Đỗ Thị Quầy", ("desk", JUSTICE_DEPARTMENT))
         await staff(settings, land_pc, "Lê Thị Đất", ("handler", LAND_OFFICE))
+        await staff(settings, tax_pc, "Phạm Văn Thuế", ("handler", TAX_OFFICE))
         assert (await take(desk_pc, dossier_id, "receive")).status_code == 200
+        # The land office holds it now: its staff read the receipt like the desk.
+        assert (await land_pc.get(receipt(dossier_id))).status_code == 200
 
-        for outsider in (other_desk_pc, land_pc):
+        for outsider in (other_desk_pc, tax_pc):  # never held it (the tax office: not yet)
             refused = await outsider.get(receipt(dossier_id))
             assert (refused.status_code, refused.json()["type"]) == (
                 404,

@@ -287,7 +287,7 @@ def test_the_dossier_routes_declare_who_may_call_them(settings: Settings) -> Non
     }
     assert dossier_routes == {
         f"GET {WORK}": STAFF,
-        f"GET {WORK}/late": ("approver", "admin"),
+        f"GET {WORK}/late": ("approver",),
         f"POST {WORK}/intake": ("desk",),
         f"GET {WORK}/{{dossier_id:str}}": STAFF,
         f"POST {WORK}/{{dossier_id:str}}/actions": STAFF,

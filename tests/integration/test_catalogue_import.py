@@ -20,7 +20,8 @@ from backend.features.catalogue.service import (
     import_catalogue,
     parse_catalogue,
 )
-from backend.models import Procedure, ProcedureVariant
+from backend.models import Agency, Procedure, ProcedureVariant
+from tests.conftest import TemplateDatabase
 
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
 SHARED = Path(__file__).parents[3] / "shared" / "data" / "procedures.json"
@@ -162,3 +163,28 @@ async def test_the_api_serves_an_import_made_elsewhere(database_url: str, tmp_pa
     assert after.status_code == 200
     assert after.json()["variants"][0]["fees"][0]["amountVnd"] == 140000
     assert after.json()["variants"][0]["version"] == 2
+
+
+async def test_the_agencies_form_the_provinces_tree(template_database: TemplateDatabase) -> None:
+    """Departments and communes under the province's people's committee, units under their
+    department, commune police under the provincial police: what leading and administering
+    an agency "and those below it" walks."""
+    engine = create_engine(template_database.url)
+    try:
+        async with session_factory(engine)() as db:
+            agencies = {a.id: a for a in (await db.execute(select(Agency))).scalars()}
+    finally:
+        await engine.dispose()
+    parent = {
+        a.code: agencies[a.parent_id].code if a.parent_id else None for a in agencies.values()
+    }
+    kinds = {a.code: a.kind for a in agencies.values()}
+    assert [code for code, above in parent.items() if above is None] == ["000.00.00.H19"]
+    assert parent["000.00.05.H19"] == "000.00.04.H19"  # land office under its department
+    assert parent["000.00.01.H19"] == "000.00.00.H19"
+    communes = [c for c, k in kinds.items() if k == "commune_people_committee"]
+    police = [c for c, k in kinds.items() if k == "commune_police"]
+    assert communes
+    assert police
+    assert {parent[c] for c in communes} == {"000.00.00.H19"}
+    assert {parent[c] for c in police} == {"000.00.02.H19"}

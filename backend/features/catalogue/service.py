@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import holidays
@@ -140,6 +141,8 @@ class FileAgency(msgspec.Struct, frozen=True):
     level: Literal["province", "commune"] = "province"
     name_en: str | None = None
     unit_code: str | None = None
+    # The agency above it in the province's tree (who leads and administers it).
+    parent_code: str | None = None
 
 
 class CatalogueFile(msgspec.Struct, frozen=True):
@@ -298,6 +301,7 @@ async def import_catalogue(
     sectors = await _import_sectors(db, catalogue)
     for agency in catalogue.agencies:
         await _upsert_agency(db, agency)
+    await link_agency_tree(db, catalogue.agencies)
     for entry in catalogue.procedures:
         sector = sectors[entry.sector_code or slug(entry.sector_vi)]
         procedure = await repository.find_procedure_row(db, entry.code)
@@ -416,6 +420,35 @@ async def _upsert_agency(db: AsyncSession, agency: FileAgency) -> None:
         _assign(row, values)
 
 
+# Where the generated commune agencies sit in the province's tree: the people's committee
+# under the province's, the commune police under the provincial police.
+COMMUNE_AGENCY_PARENT_KINDS = {
+    "commune_people_committee": "province_people_committee",
+    "commune_police": "provincial_police",
+}
+
+
+async def link_agency_tree(db: AsyncSession, agencies: Sequence[FileAgency] = ()) -> None:
+    """Each agency under its parent: the file's `parent_code`s, and the commune agencies under
+    the province agency of the kind above them (once both exist). Idempotent."""
+    await db.flush()
+    rows = {a.code: a for a in await repository.list_agencies(db)}
+    by_kind: dict[str, Agency] = {}
+    for row in sorted(rows.values(), key=lambda a: a.code):
+        by_kind.setdefault(row.kind, row)
+    parents = {a.code: a.parent_code for a in agencies if a.parent_code}
+    for row in rows.values():
+        if row.code in parents:
+            parent = rows.get(parents[row.code])
+        elif row.kind in COMMUNE_AGENCY_PARENT_KINDS:
+            parent = by_kind.get(COMMUNE_AGENCY_PARENT_KINDS[row.kind])
+        else:
+            continue
+        if parent is not None and parent.id != row.parent_id and parent.id != row.id:
+            row.parent_id = parent.id
+    await db.flush()
+
+
 # --- reference data -------------------------------------------------------------------------
 
 
@@ -480,7 +513,7 @@ async def load_administrative_units(db: AsyncSession, province_code: str) -> int
                     unit_code=f"{int(ward.code):05d}",
                 ),
             )
-    await db.flush()
+    await link_agency_tree(db)
     return added
 
 

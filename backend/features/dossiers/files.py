@@ -1,10 +1,11 @@
 """A dossier's files, for the people who may read them: the documents handed in with it and
 its result document.
 
-Staff read them while the dossier waits at a step of theirs (the rule of the work queue);
-the owner reads their own dossier's documents, and its result once issued. To anyone else
-the file does not exist: every refusal is the same 404, whether the dossier, the file or the
-right to see it is missing.
+Staff read them when they may read the dossier (`access`: their agency holds or has held
+it, they lead an agency that does, or it waits at their step); the owner reads their own
+dossier's documents, and its result once issued. To anyone else the file does not exist:
+every refusal is the same 404, whether the dossier, the file or the right to see it is
+missing.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal
 from backend.core.errors import NotFound
-from backend.features.dossiers import results
-from backend.features.dossiers.handling import find_for_reading
-from backend.features.dossiers.service import find_own_dossier
+from backend.features.dossiers import access, results
 from backend.models import Attachment, DossierResult
 
 
@@ -44,8 +43,8 @@ def document_name(attachment: Attachment) -> str:
 
 
 async def available_documents(db: AsyncSession, dossier_id: str) -> list[Attachment]:
-    """The documents bound to the dossier that can be read, by slot, oldest first (callers
-    scope the dossier)."""
+    """The documents bound to the dossier that can be read, by slot, oldest first (the caller
+    found the dossier through `access`)."""
     query = (
         select(Attachment)
         .where(
@@ -84,10 +83,8 @@ def _result_file(result: DossierResult | None) -> StoredFile:
 async def staff_document(
     db: AsyncSession, principal: Principal, dossier_id: str, attachment_id: str
 ) -> StoredFile:
-    """A document of a dossier waiting at one of the person's steps, or held by an agency
-    they lead."""
-    if await find_for_reading(db, principal, dossier_id) is None:
-        raise NotFound()
+    """A document of a dossier the person may read."""
+    await access.get_readable(db, principal, dossier_id)
     return await _document(db, dossier_id, attachment_id)
 
 
@@ -95,23 +92,19 @@ async def owner_document(
     db: AsyncSession, principal: Principal, dossier_id: str, attachment_id: str
 ) -> StoredFile:
     """A document of the person's own dossier."""
-    if await find_own_dossier(db, dossier_id, principal.account_id) is None:
-        raise NotFound()
+    await access.get_owned(db, principal, dossier_id)
     return await _document(db, dossier_id, attachment_id)
 
 
 async def staff_result(db: AsyncSession, principal: Principal, dossier_id: str) -> StoredFile:
-    """The result document of a dossier waiting at one of the person's steps: the approver
-    sees what they attached, the return desk what it hands over, leaders what their agency
-    holds."""
-    if await find_for_reading(db, principal, dossier_id) is None:
-        raise NotFound()
+    """The result document of a dossier the person may read: the approver sees what they
+    attached, the return desk what it hands over, leaders what their agencies hold."""
+    await access.get_readable(db, principal, dossier_id)
     return _result_file(await results.find_result(db, dossier_id))
 
 
 async def owner_result(db: AsyncSession, principal: Principal, dossier_id: str) -> StoredFile:
     """The result document of the person's own dossier, once issued by its approval."""
-    if await find_own_dossier(db, dossier_id, principal.account_id) is None:
-        raise NotFound()
+    await access.get_owned(db, principal, dossier_id)
     result = await results.find_result(db, dossier_id)
     return _result_file(result if result is not None and result.issued_at else None)

@@ -32,7 +32,7 @@ from backend.core.errors import (
 )
 from backend.core.ids import uuid7
 from backend.features.catalogue.calendar import WorkingCalendar
-from backend.features.dossiers import deadlines, results
+from backend.features.dossiers import access, deadlines, results
 from backend.features.dossiers.service import dossier_change, notice_params, procedure_of
 from backend.features.dossiers.states import Action, Actor, Status, transition
 from backend.features.dossiers.workflow import Resolver, Step, route_of, step_at, working_calendar
@@ -111,11 +111,8 @@ def actions_at(step: Step, index: int, count: int) -> tuple[StaffAction, ...]:
 
 async def _load(db: AsyncSession, ctx: StaffContext, dossier_id: str) -> Loaded:
     """The dossier, locked, if the acting person holds its current step's role at its
-    current step's agency; otherwise it does not exist for them."""
-    query = select(Dossier).where(Dossier.id == dossier_id).with_for_update()
-    dossier = (await db.execute(query)).scalar_one_or_none()
-    if dossier is None or dossier.step_agency_id is None:
-        raise NotFound()
+    current step's agency (`access`); otherwise it does not exist for them."""
+    dossier = await access.get_actionable(db, ctx.principal, dossier_id)
     variant = await db.get(Variant, dossier.variant_id)
     agency = await db.get(Agency, dossier.step_agency_id)
     procedure = await procedure_of(db, dossier)
@@ -123,7 +120,7 @@ async def _load(db: AsyncSession, ctx: StaffContext, dossier_id: str) -> Loaded:
     assert agency is not None
     steps = route_of(variant).steps
     step = step_at(steps, dossier.step_index)
-    if step is None or not ctx.principal.may_act_at(agency.code, step.role):
+    if step is None:
         raise NotFound()
     return Loaded(dossier, procedure, variant, steps, step, agency)
 
@@ -199,6 +196,7 @@ async def act(
     if ends:
         dossier.finished_at = now
         dossier.current_step = dossier.step_index = dossier.step_agency_id = None
+        dossier.step_role = None
         dossier.step_started_at = dossier.step_due_at = None
     else:
         resolver = Resolver(db, loaded.procedure.agency_level, dossier.commune_code)
@@ -245,6 +243,7 @@ async def hand_on(
     dossier.step_index = index
     dossier.current_step = following.key
     dossier.step_agency_id = target.id
+    dossier.step_role = following.role
     dossier.step_started_at = now
     dossier.step_due_at = (
         deadlines.add_working_hours(deadlines.clock_start(now, calendar), following.hours, calendar)
@@ -291,60 +290,37 @@ async def receive_at(
 
 
 async def work_queue(db: AsyncSession, principal: Principal) -> list[tuple[Dossier, Step]]:
-    """The dossiers waiting at a step where this person holds the step's role and agency."""
-    codes = {grant.agency_code for grant in principal.roles if grant.agency_code}
-    if not codes:
-        return []
-    agencies = {
-        a.id: a.code
-        for a in (await db.execute(select(Agency).where(Agency.code.in_(codes)))).scalars()
-    }
+    """The dossiers waiting at a step where this person holds the step's role at the step's
+    agency, the most urgent first."""
     query = (
         select(Dossier, Variant)
         .join(Variant, Variant.id == Dossier.variant_id)
-        .where(Dossier.step_agency_id.in_(agencies))
+        .where(access.may_act(principal))
         .order_by(Dossier.step_due_at.is_(None), Dossier.step_due_at, Dossier.submitted_at)
     )
     waiting: list[tuple[Dossier, Step]] = []
     for dossier, variant in (await db.execute(query)).all():
         step = step_at(route_of(variant).steps, dossier.step_index)
-        code = agencies.get(dossier.step_agency_id or 0)
-        if step is not None and code is not None and holds_step(principal, code, step):
+        if step is not None:
             waiting.append((dossier, step))
     return waiting
 
 
-def holds_step(principal: Principal, agency_code: str, step: Step) -> bool:
-    """Whether the step, held at this agency, is in the person's work queue: they hold a role
-    at the agency, and the step's role there (an admin's roles count for every step)."""
-    granted = {grant.agency_code for grant in principal.roles if grant.agency_code}
-    return agency_code in granted and principal.may_act_at(agency_code, step.role)
-
-
 async def find_for_reading(
     db: AsyncSession, principal: Principal, dossier_id: str
-) -> tuple[Dossier, Step, bool] | None:
-    """The dossier, its current step, and whether this person may act there: those whose work
-    queue holds it act on it; the leaders (approvers, admins) of the agency holding it may read
-    it — what their late list shows them — without acting. No lock: for reading."""
+) -> tuple[Dossier, Step | None, bool] | None:
+    """A dossier the person may read (`access`), its current step (None once finished), and
+    whether they may act there. No lock: for reading."""
     query = (
-        select(Dossier, Variant, Agency)
+        select(Dossier, Variant, access.may_act(principal).label("may_act"))
         .join(Variant, Variant.id == Dossier.variant_id)
-        .join(Agency, Agency.id == Dossier.step_agency_id)
-        .where(Dossier.id == dossier_id)
+        .where(Dossier.id == dossier_id, access.may_read(principal))
     )
     row = (await db.execute(query)).one_or_none()
     if row is None:
         return None
-    dossier, variant, agency = row
-    step = step_at(route_of(variant).steps, dossier.step_index)
-    if step is None:
-        return None
-    if holds_step(principal, agency.code, step):
-        return dossier, step, True
-    if agency.code in principal.agencies_for("approver", "admin"):
-        return dossier, step, False
-    return None
+    dossier, variant, may_act = row
+    return dossier, step_at(route_of(variant).steps, dossier.step_index), bool(may_act)
 
 
 async def next_stop(
@@ -515,17 +491,14 @@ async def apologize(
 async def late_or_due_soon(
     db: AsyncSession, principal: Principal, now: dt.datetime, within: dt.timedelta
 ) -> list[Dossier]:
-    """For leaders: the open dossiers held by their agencies that are overdue, or due (the
-    dossier or its current step) within `within`, the most urgent first."""
-    codes = principal.agencies_for("approver", "admin")
-    if not codes:
-        return []
-    ids = select(Agency.id).where(Agency.code.in_(codes))
+    """For leaders: the open dossiers now held by the agencies they lead (theirs and those
+    below) that are overdue, or due (the dossier or its current step) within `within`, the
+    most urgent first."""
     horizon = now + within
     query = (
-        select(Dossier)
+        access.readable_dossiers(principal)
         .where(
-            Dossier.step_agency_id.in_(ids),
+            Dossier.step_agency_id.in_(access.led_agencies(principal, "led_now")),
             Dossier.finished_at.is_(None),
             (Dossier.due_at < horizon) | (Dossier.step_due_at < horizon),
         )

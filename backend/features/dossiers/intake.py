@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 from backend.features.catalogue.forms import cccd_error, is_valid_phone, normalize_phone
 from backend.features.catalogue.repository import find_procedure_row
+from backend.features.dossiers import access
 from backend.features.dossiers.handling import StaffContext, hand_on, receive_at
 from backend.features.dossiers.service import (
     bind_documents,
@@ -35,7 +36,7 @@ from backend.features.dossiers.workflow import Resolver, commune_of, route_of, w
 from backend.features.identity.service import new_user_handle
 from backend.features.notifications.service import notify
 from backend.features.sync import changelog
-from backend.models import Account, Agency, Dossier, DossierEvent
+from backend.models import Account, Dossier, DossierEvent
 
 Uuid = Annotated[
     str, msgspec.Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -107,12 +108,8 @@ async def _applicant(db: AsyncSession, request: IntakeRequest, now: dt.datetime)
 async def intake(db: AsyncSession, ctx: StaffContext, request: IntakeRequest) -> Dossier:
     """Receive an application made at the counter (see the module doc)."""
     principal, now = ctx.principal, ctx.now
-    if not principal.may_act_at(request.agency_code, "desk"):
-        raise Forbidden()
-    desk = (
-        await db.execute(select(Agency).where(Agency.code == request.agency_code))
-    ).scalar_one_or_none()
-    if desk is None:
+    desk = await access.holds_role_at(db, principal, request.agency_code, "desk")
+    if desk is None:  # only at a counter where one is a desk officer
         raise Forbidden()
     if await db.get(Dossier, request.dossier_id) is not None:
         raise Conflict(reason="already_exists")

@@ -64,7 +64,8 @@ def file_name(given: str | None, media_type: str, fallback: str) -> str:
 
 
 async def find_result(db: AsyncSession, dossier_id: str) -> DossierResult | None:
-    """The dossier's result document, attached or issued (callers scope the dossier)."""
+    """The dossier's result document, attached or issued (the caller found the dossier
+    through `access`)."""
     query = select(DossierResult).where(DossierResult.dossier_id == dossier_id)
     return (await db.execute(query)).scalar_one_or_none()
 

@@ -84,12 +84,12 @@ def _result_document(result: DossierResult) -> ResultDocument:
 
 
 async def _item(
-    db: Db, dossier: Dossier, step: Step, detail: bool = False, may_act: bool = True
+    db: Db, dossier: Dossier, step: Step | None, detail: bool = False, may_act: bool = True
 ) -> WorkItem:
+    """A dossier as the staff area lists or shows it; `step` is None once it is finished."""
     procedure = await procedure_of(db, dossier)
-    agency = await db.get(Agency, dossier.step_agency_id)
+    agency = await db.get(Agency, dossier.step_agency_id) if dossier.step_agency_id else None
     variant = await db.get(ProcedureVariant, dossier.variant_id)
-    assert agency is not None
     assert variant is not None
     steps = route_of(variant).steps
     fields: dict[str, Any] = {
@@ -101,9 +101,13 @@ async def _item(
         "status_code": STATUS_CODES[dossier.status],  # type: ignore[index]
         "submitted_at": dossier.submitted_at.isoformat(),
         "channel": dossier.channel,
-        "step": _step_out(step, agency, dossier.step_due_at),
+        "step": (
+            _step_out(step, agency, dossier.step_due_at) if step and agency is not None else None
+        ),
         "actions": (
-            list(handling.actions_at(step, dossier.step_index or 0, len(steps))) if may_act else []
+            list(handling.actions_at(step, dossier.step_index or 0, len(steps)))
+            if may_act and step is not None
+            else []
         ),
         "is_overdue": dossier.is_overdue,
         "code": dossier.code,
@@ -220,9 +224,9 @@ class WorkController(Controller):
     @get(
         "/late",
         operation_id="listLateWork",
-        summary="For leaders: open dossiers of my agencies that are late or due soon",
+        summary="For leaders: open dossiers of the agencies I lead that are late or due soon",
         cache_control=None,
-        opt={"access": ("approver", "admin")},
+        opt={"access": ("approver",)},
     )
     async def list_late(
         self,
@@ -255,7 +259,8 @@ class WorkController(Controller):
     @get(
         "/{dossier_id:str}",
         operation_id="getWork",
-        summary="A dossier at one of my steps, with its process-control sheet",
+        summary="A dossier I may read (my agency holds or has held it, I lead an agency that "
+        "does, or it waits at my step), with its process-control sheet",
         cache_control=None,
     )
     async def get_work(self, request: AnyRequest, db: Db, dossier_id: FromPath[str]) -> WorkDetail:
@@ -270,7 +275,7 @@ class WorkController(Controller):
     @get(
         "/{dossier_id:str}/documents/{attachment_id:str}",
         operation_id="getWorkDocument",
-        summary="A document handed in with a dossier at one of my steps",
+        summary="A document handed in with a dossier I may read",
         cache_control=None,
         opt=FILE_ROUTE,
     )
@@ -289,7 +294,7 @@ class WorkController(Controller):
     @get(
         "/{dossier_id:str}/result",
         operation_id="getWorkResult",
-        summary="The result document of a dossier at one of my steps (approval, return)",
+        summary="The result document of a dossier I may read (approval, return)",
         cache_control=None,
         opt=FILE_ROUTE,
     )

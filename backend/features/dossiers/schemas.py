@@ -29,7 +29,8 @@ class StepOut(Camel):
 
 
 class WorkItem(Camel):
-    """A dossier waiting at a step of this person's, with what they may do to it."""
+    """A dossier as staff see it, with what they may do to it at its step (nothing when they
+    may only read it)."""
 
     id: str
     reference: str
@@ -38,9 +39,10 @@ class WorkItem(Camel):
     status: str
     status_code: int
     submitted_at: str
-    step: StepOut
     actions: list[StaffAction]
     channel: str
+    # Where it waits now; none once it is finished (returned, refused, stopped, withdrawn).
+    step: StepOut | None = None
     is_overdue: bool = False
     code: str | None = None
     due_at: str | None = None

@@ -21,7 +21,7 @@ from backend.core.auth import Principal
 from backend.core.dates import format_date_time
 from backend.features.catalogue.forms import FieldError, FormSchema, validate_form
 from backend.features.catalogue.repository import find_current_variant_row, find_procedure_row
-from backend.features.dossiers import results
+from backend.features.dossiers import access, results
 from backend.features.dossiers.deadlines import resume_deadline
 from backend.features.dossiers.states import (
     STATUS_CODES,
@@ -200,11 +200,9 @@ async def dossier_change(db: AsyncSession, dossier: Dossier) -> changelog.Pendin
     )
 
 
-async def snapshot(db: AsyncSession, account_id: str) -> list[changelog.PendingChange]:
-    """Every dossier the account owns, as changes, for a client starting from no cursor."""
-    query = (
-        select(Dossier).where(Dossier.owner_account_id == account_id).order_by(Dossier.created_at)
-    )
+async def snapshot(db: AsyncSession, principal: Principal) -> list[changelog.PendingChange]:
+    """Every dossier the principal owns, as changes, for a client starting from no cursor."""
+    query = access.owned_dossiers(principal).order_by(Dossier.created_at)
     return [await dossier_change(db, d) for d in (await db.execute(query)).scalars()]
 
 
@@ -395,6 +393,7 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
         current_step=reception.key if reception else None,
         step_index=0 if reception else None,
         step_agency_id=desk.id if desk else None,
+        step_role=reception.role if reception else None,
         step_started_at=ctx.now,
         commune_code=commune,
         is_overdue=False,
@@ -458,16 +457,10 @@ def notice_params(
 # dossier.withdraw
 
 
-async def find_own_dossier(db: AsyncSession, dossier_id: str, account_id: str) -> Dossier | None:
-    """The dossier, if this account owns it: another account's dossier does not exist for it."""
-    query = select(Dossier).where(Dossier.id == dossier_id, Dossier.owner_account_id == account_id)
-    return (await db.execute(query)).scalar_one_or_none()
-
-
 @mutation("dossier.withdraw")
 async def withdraw(db: AsyncSession, ctx: MutationContext, args: DossierWithdraw) -> None:
     """Withdraw a dossier the desk has not received yet (status withdrawn, code 7)."""
-    dossier = await find_own_dossier(db, args.dossier_id, ctx.principal.account_id)
+    dossier = await access.find_owned(db, ctx.principal, args.dossier_id)
     if dossier is None:
         raise MutationRejected("not_found")
     try:
@@ -505,7 +498,7 @@ async def supplement(db: AsyncSession, ctx: MutationContext, args: DossierSupple
     """The citizen's answer to a supplement request, from the phone: the documents asked for
     join the dossier, the clock starts again where it stopped (the paused working time is
     given back to the dossier and its step), and the dossier resumes its status."""
-    dossier = await find_own_dossier(db, args.dossier_id, ctx.principal.account_id)
+    dossier = await access.find_owned(db, ctx.principal, args.dossier_id)
     if dossier is None:
         raise MutationRejected("not_found")
     if dossier.status != "supplement_requested":

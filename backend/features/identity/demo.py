@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.features.identity import repository, schemas, service
 from backend.models import Account
 
+PROVINCE = "000.00.00.H19"  # the province's people's committee: the agency tree's root
 PUBLIC_SERVICE_CENTRE = "000.00.01.H19"
 LAND_REGISTRATION_OFFICE = "000.00.05.H19"
 TAX_OFFICE = "000.00.06.H19"
@@ -49,7 +50,7 @@ DEMO_STAFF = [
     schemas.StaffCreate(
         full_name="Bùi Thị Hạnh (quản trị)",
         phone="0912000008",
-        roles=[schemas.RoleIn(role="admin", agency_code=PUBLIC_SERVICE_CENTRE)],
+        roles=[schemas.RoleIn(role="admin", agency_code=PROVINCE)],
     ),
 ]
 

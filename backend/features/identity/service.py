@@ -32,6 +32,7 @@ from backend.core.errors import (
     ValidationFailed,
 )
 from backend.features.catalogue.forms import cccd_error, is_valid_phone, normalize_phone
+from backend.features.dossiers import access
 from backend.features.identity import ceremonies, repository, schemas
 from backend.models import (
     Account,
@@ -806,8 +807,9 @@ async def enroll_staff(
 async def staff_of_agency(
     db: AsyncSession, agency_code: str, *, principal: Principal
 ) -> list[tuple[Account, list[tuple[RoleGrant, str | None]]]]:
-    """The staff of an agency, for those who work there (and admins)."""
-    if not principal.may_act_at(agency_code, "desk", "handler", "approver", "field"):
+    """The staff of an agency, for those who work there and those who lead or administer it
+    (approvers and admins of an agency above it)."""
+    if not await access.may_see_staff_of(db, principal, agency_code):
         raise Forbidden()
     return [
         (account, await repository.role_grants(db, account.id))

@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import Settings
 from backend.core.auth import Principal
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import Conflict
 from backend.features.catalogue.forms import FormSchema
+from backend.features.dossiers import access
 from backend.features.receipts.render import ReceiptData, ReceivedDocument
 from backend.models import (
     Account,
     Agency,
     Attachment,
-    Dossier,
     DossierEvent,
     Procedure,
     ProcedureVariant,
@@ -38,24 +38,17 @@ class NotYetReceived(Conflict):
     problem_type = "dossier-not-received"
 
 
-def may_see_receipt(principal: Principal, dossier: Dossier, agency: Agency | None) -> bool:
-    """The owner, and the desk of the agency that receives the dossier."""
-    if principal.account_id == dossier.owner_account_id:
-        return True
-    return agency is not None and principal.may_act_at(agency.code, "desk")
-
-
 async def receipt_data(
     db: AsyncSession, dossier_id: str, *, principal: Principal, settings: Settings
 ) -> ReceiptData:
-    """The receipt of a received dossier. A dossier the principal may not see is not found,
-    rather than forbidden: its existence is not theirs to learn."""
-    dossier = await db.get(Dossier, dossier_id)
-    agency = await db.get(Agency, dossier.agency_id) if dossier and dossier.agency_id else None
-    if dossier is None or not may_see_receipt(principal, dossier, agency):
-        raise NotFound()
+    """The receipt of a received dossier, for whoever may read the dossier (`access`: its
+    owner, and staff whose agency holds or has held it). A dossier the principal may not read
+    is not found, before reception as after, rather than forbidden: its existence is not
+    theirs to learn."""
+    dossier = await access.get_readable(db, principal, dossier_id)
     if dossier.code is None or dossier.received_at is None or dossier.lookup_token is None:
         raise NotYetReceived()
+    agency = await db.get(Agency, dossier.agency_id)
     assert agency is not None  # a received dossier has its receiving agency
 
     variant = await db.get(ProcedureVariant, dossier.variant_id)

@@ -35,7 +35,7 @@ async def snapshot(db: AsyncSession, principal: Principal) -> list[Change]:
     ]
     changes += [
         Change(entity=c.entity, id=c.entity_id, op=c.op, data=c.data, version=c.version)
-        for c in await dossiers.snapshot(db, account_id)
+        for c in await dossiers.snapshot(db, principal)
     ]
     changes += [
         Change(

@@ -23,7 +23,8 @@ export interface WorkStep {
   dueAt?: string;
 }
 
-/** A dossier waiting at a step of this person's, with what they may do to it. */
+/** A dossier as staff see it, with what they may do to it at its step (nothing when they may
+ * only read it). */
 export interface WorkItem {
   id: string;
   reference: string;
@@ -32,7 +33,8 @@ export interface WorkItem {
   status: string;
   statusCode: number;
   submittedAt: string;
-  step: WorkStep;
+  /** Where it waits now; absent once it is finished. */
+  step?: WorkStep;
   actions: StaffAction[];
   channel: string;
   isOverdue?: boolean;

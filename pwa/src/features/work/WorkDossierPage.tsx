@@ -87,7 +87,7 @@ function Detail(props: {
   const { step } = detail;
   const isLate =
     detail.isOverdue ||
-    (step.dueAt !== undefined && new Date(step.dueAt) < new Date()) ||
+    (step?.dueAt !== undefined && new Date(step.dueAt) < new Date()) ||
     (detail.dueAt !== undefined && new Date(detail.dueAt) < new Date());
   useDocumentTitle(detail.code ?? detail.procedureName);
   return (
@@ -101,13 +101,13 @@ function Detail(props: {
       <dl class="work-facts">
         <dt>{tw('currentStep')}</dt>
         <dd>
-          {localized(step.name, step.nameEn)} — {step.agencyName ?? step.agencyCode}
+          {step ? `${localized(step.name, step.nameEn)} — ${step.agencyName ?? step.agencyCode}` : tw('finished')}
         </dd>
         <dt>{tw('submitted')}</dt>
         <dd>
           {time(detail.submittedAt)} · {channelLabel(detail.channel)}
         </dd>
-        {step.dueAt && (
+        {step?.dueAt && (
           <>
             <dt>{tw('sheetDue')}</dt>
             <dd>{time(step.dueAt)}</dd>
@@ -244,7 +244,7 @@ function Actions(props: {
       {detail.actions.includes('approve') && (
         <ResultUpload dossierId={detail.id} current={detail.resultDocument} onUploaded={onChanged} />
       )}
-      {detail.actions.length === 0 && <p class="muted">{tw('readOnly')}</p>}
+      {detail.actions.length === 0 && <p class="muted">{tw(detail.step ? 'readOnly' : 'readOnlyFinished')}</p>}
       {chosen ? (
         <ActionForm
           key={chosen}

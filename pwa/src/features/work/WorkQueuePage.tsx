@@ -83,14 +83,14 @@ function WorkCard({ item }: { item: WorkItem }) {
       </p>
       <p>{item.procedureName}</p>
       <p class="muted">
-        {tw('atStep', { step: localized(step.name, step.nameEn), agency: step.agencyName ?? step.agencyCode })}
-        {' · '}
+        {step && tw('atStep', { step: localized(step.name, step.nameEn), agency: step.agencyName ?? step.agencyCode })}
+        {step && ' · '}
         {channelLabel(item.channel)} · {tw('submittedAt', { time: time(item.submittedAt) })}
       </p>
-      {(step.dueAt || item.dueAt) && (
+      {(step?.dueAt || item.dueAt) && (
         <p>
-          {step.dueAt && tw('stepDue', { time: time(step.dueAt) })}
-          {step.dueAt && item.dueAt && ' · '}
+          {step?.dueAt && tw('stepDue', { time: time(step.dueAt) })}
+          {step?.dueAt && item.dueAt && ' · '}
           {item.dueAt && tw('dossierDue', { time: time(item.dueAt) })}
         </p>
       )}
