@@ -55,6 +55,10 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
     "internal": {"vi": "Lỗi hệ thống", "en": "Internal error"},
     "passkey-refused": {"vi": "Passkey không được chấp nhận", "en": "Passkey refused"},
     "account-exists": {"vi": "Tài khoản đã tồn tại", "en": "Account already exists"},
+    "applicant-mismatch": {
+        "vi": "Người nộp không khớp với tài khoản",
+        "en": "The applicant does not match the account",
+    },
     "link-invalid": {
         "vi": "Liên kết hoặc mã không còn hiệu lực",
         "en": "Link or code no longer valid",
@@ -139,6 +143,22 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
     "account-exists": {
         "vi": "Số điện thoại hoặc CCCD này đã có tài khoản. Hãy đăng nhập.",
         "en": "This phone number or CCCD already has an account. Please sign in.",
+    },
+    "applicant-mismatch.phone_of_another_person": {
+        "vi": "Số điện thoại này đã có tài khoản mang tên người khác. Hãy tìm theo số điện "
+        "thoại để chọn tài khoản đó sau khi kiểm tra giấy tờ, hoặc sửa lại số điện thoại.",
+        "en": "This phone number already has an account in another person's name. Find it "
+        "by phone to choose that account after checking the papers, or correct the number.",
+    },
+    "applicant-mismatch.cccd_of_another_account": {
+        "vi": "Số CCCD này đã thuộc một tài khoản có số điện thoại khác. Hãy tìm theo số CCCD "
+        "để chọn tài khoản đó sau khi kiểm tra giấy tờ, hoặc sửa lại số CCCD.",
+        "en": "This CCCD number already belongs to an account with another phone number. Find "
+        "it by CCCD to choose that account after checking the papers, or correct the number.",
+    },
+    "applicant-mismatch.phone_of_staff": {
+        "vi": "Số điện thoại này là của một tài khoản cán bộ; hãy nhập số của người nộp.",
+        "en": "This number belongs to a staff account; enter the applicant's own number.",
     },
     "link-invalid": {
         "vi": "Liên kết hoặc mã này không đúng, đã được dùng hoặc đã hết hạn.",

@@ -1,7 +1,10 @@
 """Walk-in intake (issue 6): a desk officer applies on behalf of a citizen at the counter.
 
-The citizen is found by account, phone or CCCD, or given an account on the spot (they enroll
-a passkey later with a desk recovery QR). The documents are photographed at the counter by
+The citizen is the account the desk found and chose, or the account whose phone and name (or
+CCCD) agree with the applicant's; a phone or CCCD that is another person's is a conflict the
+desk resolves by choosing. Otherwise the applicant is given an account on the spot, through the
+same use case, audit record and notice as any other account (they enroll a passkey later with
+a desk recovery QR). The documents are photographed at the counter by
 the officer's device and become the citizen's. The dossier is received at once (status 2):
 its code, due date and receipt exist when the citizen leaves the counter, and it syncs to
 their phone like an application made online.
@@ -9,17 +12,13 @@ their phone like an application made online.
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
-from backend.features.catalogue.forms import cccd_error, is_valid_phone, normalize_phone
 from backend.features.catalogue.repository import find_procedure_row
 from backend.features.dossiers import access
 from backend.features.dossiers.handling import StaffContext, hand_on, receive_at
@@ -33,10 +32,11 @@ from backend.features.dossiers.service import (
 )
 from backend.features.dossiers.states import transition
 from backend.features.dossiers.workflow import Resolver, commune_of, route_of, working_calendar
-from backend.features.identity.service import new_user_handle
+from backend.features.identity import accounts
+from backend.features.identity.service import checked_particulars, new_user_handle
 from backend.features.notifications.service import notify
 from backend.features.sync import changelog
-from backend.models import Account, Dossier, DossierEvent
+from backend.models import Account, Agency, Dossier, DossierEvent
 
 Uuid = Annotated[
     str, msgspec.Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -48,9 +48,9 @@ class Camel(msgspec.Struct, rename="camel", omit_defaults=True):
 
 
 class NewApplicant(Camel):
-    """A citizen without an account yet."""
+    """A citizen without an account yet (checked like a sign-up's particulars)."""
 
-    full_name: Annotated[str, msgspec.Meta(min_length=2, max_length=100)]
+    full_name: Annotated[str, msgspec.Meta(max_length=200)]
     phone: str
     cccd: str | None = None
 
@@ -67,7 +67,11 @@ class IntakeRequest(Camel):
     return_method: Literal["counter", "post"] = "counter"
 
 
-async def _applicant(db: AsyncSession, request: IntakeRequest, now: dt.datetime) -> Account:
+async def _applicant(
+    db: AsyncSession, ctx: StaffContext, request: IntakeRequest, desk: Agency
+) -> Account:
+    """The applicant's account: the one the desk chose, the existing one their particulars
+    match, or a new one opened here like any other account (`accounts.create_citizen`)."""
     if request.account_id is not None:
         account = await db.get(Account, request.account_id)
         if account is None or account.kind != "citizen":
@@ -76,33 +80,26 @@ async def _applicant(db: AsyncSession, request: IntakeRequest, now: dt.datetime)
     new = request.applicant
     if new is None:
         raise ValidationFailed([FieldProblem("applicant", "required")])
-    problems = []
-    if not is_valid_phone(new.phone):
-        problems.append(FieldProblem("applicant.phone", "phone"))
-    if new.cccd is not None and cccd_error(new.cccd, now.date()) is not None:
-        problems.append(FieldProblem("applicant.cccd", "cccd_format"))
-    if problems:
-        raise ValidationFailed(problems)
-    phone = normalize_phone(new.phone)
-    found = (await db.execute(select(Account).where(Account.phone == phone))).scalar_one_or_none()
-    if found is not None:  # the phone is already an account: that is the citizen
-        if found.kind != "citizen":
-            raise Conflict(reason="phone_of_staff")
+    today = ctx.now.astimezone(ZoneInfo(ctx.settings.timezone)).date()
+    try:
+        name, phone, _, cccd = checked_particulars(new.full_name, new.phone, None, new.cccd, today)
+    except ValidationFailed as refused:
+        raise ValidationFailed(
+            [FieldProblem(f"applicant.{e.field}", e.code, e.params) for e in refused.errors]
+        ) from refused
+    particulars = accounts.Particulars(full_name=name, phone=phone, cccd=cccd)
+    found = await accounts.match_applicant(db, particulars)
+    if found is not None:
         return found
-    account = Account(
-        id=str(uuid.uuid4()),
-        kind="citizen",
-        full_name=new.full_name.strip(),
-        phone=phone,
-        email=None,
-        cccd=new.cccd,
+    return await accounts.create_citizen(
+        db,
+        particulars,
+        now=ctx.now,
+        ip=None,
         user_handle=new_user_handle(),
-        created_at=now,
-        disabled_at=None,
+        created_by=ctx.principal.account_id,
+        at_agency=desk,
     )
-    db.add(account)
-    await db.flush()
-    return account
 
 
 async def intake(db: AsyncSession, ctx: StaffContext, request: IntakeRequest) -> Dossier:
@@ -125,7 +122,7 @@ async def intake(db: AsyncSession, ctx: StaffContext, request: IntakeRequest) ->
     )
     if errors:
         raise ValidationFailed([FieldProblem(e.field, e.code, dict(e.params)) for e in errors])
-    applicant = await _applicant(db, request, now)
+    applicant = await _applicant(db, ctx, request, desk)
     route = route_of(variant)
     if len(route.steps) < 2:
         raise Conflict(reason="procedure_without_route")

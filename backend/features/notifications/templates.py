@@ -34,6 +34,39 @@ TEMPLATES: Final[dict[str, Template]] = {
     t.key: t
     for t in (
         _template(
+            "account.created",
+            1,
+            "",
+            Wording(
+                "Chào mừng bạn đến với MotCua",
+                "Tài khoản của bạn đã được tạo. Từ nay bạn nộp và theo dõi mọi thủ tục hành "
+                "chính của tỉnh bằng một tài khoản này, đăng nhập bằng passkey.",
+            ),
+            Wording(
+                "Welcome to MotCua",
+                "Your account has been created. From now on you apply for and follow every "
+                "administrative procedure of the province with this one account, signing in "
+                "with a passkey.",
+            ),
+        ),
+        _template(
+            "account.created_at_counter",
+            1,
+            "agency agency_en",
+            Wording(
+                "Tài khoản của bạn được mở tại quầy",
+                "Cán bộ một cửa của {agency} đã mở tài khoản này cho bạn khi bạn nộp hồ sơ tại "
+                "quầy. Hồ sơ của bạn hiện trong ứng dụng. Nếu bạn không nộp hồ sơ nào tại quầy, "
+                "hãy báo ngay cho bộ phận một cửa.",
+            ),
+            Wording(
+                "Your account was opened at the counter",
+                "A one-stop desk officer of {agency_en} opened this account for you when you "
+                "applied at the counter. Your application is in the app. If you applied for "
+                "nothing at a counter, tell the one-stop desk at once.",
+            ),
+        ),
+        _template(
             "dossier.submitted",
             1,
             "reference procedure procedure_en time",

@@ -580,8 +580,11 @@ function serverRefusal(error: unknown): {
   }
   if (error.status === 404) return { errors: [{ field: APPLICANT, code: 'not_found' }] };
   if (error.status === 403) return { errors: [], message: ti('notYourDesk') };
-  if (reason === 'phone_of_staff') {
-    return { errors: [{ field: 'applicantPhone', code: 'phone_of_staff' }] };
+  if (reason === 'phone_of_staff' || reason === 'phone_of_another_person') {
+    return { errors: [{ field: 'applicantPhone', code: reason }] };
+  }
+  if (reason === 'cccd_of_another_account') {
+    return { errors: [{ field: 'applicantCccd', code: reason }] };
   }
   if (reason === 'already_exists') {
     return { errors: [], message: ti('alreadyReceived'), isReceivedAlready: true };
@@ -601,6 +604,8 @@ function intakeErrorMessage(error: ShownError, schema: FormSchema | undefined): 
     return error.field === PROCEDURE ? ti('procedureRequired') : ti('variantRequired');
   }
   if (error.code === 'phone_of_staff') return ti('phoneOfStaff');
+  if (error.code === 'phone_of_another_person') return ti('phoneOfAnotherPerson');
+  if (error.code === 'cccd_of_another_account') return ti('cccdOfAnotherAccount');
   const field =
     APPLICANT_FIELDS.find((candidate) => candidate.key === error.field) ??
     (schema ? formFields(schema).find((candidate) => candidate.key === error.field) : undefined);

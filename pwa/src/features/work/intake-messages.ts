@@ -43,6 +43,10 @@ export const ti = defineMessages(
     noLongerOffered: 'Không còn áp dụng; hãy chọn lại.',
     accountGone: 'Không còn tài khoản này; hãy tìm lại người nộp.',
     phoneOfStaff: 'Số điện thoại này là của một tài khoản cán bộ; hãy nhập số của người nộp.',
+    phoneOfAnotherPerson:
+      'Số điện thoại này đã có tài khoản mang tên người khác. Tìm theo số điện thoại ở trên để chọn tài khoản đó sau khi kiểm tra giấy tờ, hoặc sửa lại số.',
+    cccdOfAnotherAccount:
+      'Số CCCD này đã thuộc một tài khoản có số điện thoại khác. Tìm theo số CCCD ở trên để chọn tài khoản đó sau khi kiểm tra giấy tờ, hoặc sửa lại số.',
     alreadyReceived: 'Hồ sơ này đã được tiếp nhận.',
     noRoute: 'Thủ tục này chưa có quy trình xử lý nên chưa tiếp nhận được.',
     notYourDesk: 'Bạn không có quyền tiếp nhận hồ sơ tại bộ phận này.',
@@ -92,6 +96,10 @@ export const ti = defineMessages(
     noLongerOffered: 'No longer offered; choose again.',
     accountGone: 'This account no longer exists; find the applicant again.',
     phoneOfStaff: 'This number belongs to a staff account; enter the applicant’s own number.',
+    phoneOfAnotherPerson:
+      'This number already has an account in another person’s name. Find it by phone above to choose that account after checking the papers, or correct the number.',
+    cccdOfAnotherAccount:
+      'This CCCD already belongs to an account with another phone number. Find it by CCCD above to choose that account after checking the papers, or correct the number.',
     alreadyReceived: 'This dossier has already been received.',
     noRoute: 'This procedure has no processing route yet, so it cannot be received.',
     notYourDesk: 'You may not receive dossiers at this desk.',
