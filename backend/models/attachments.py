@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import Base, JSONValue, UTCDateTime
+
+if TYPE_CHECKING:
+    from backend.models.dossiers import Dossier
 
 AttachmentStatus = Literal["pending", "available", "rejected"]
 
@@ -26,6 +29,9 @@ class Attachment(Base):
     draft_id: Mapped[str | None] = mapped_column(String(36), index=True)
     # The dossier it was submitted with; an attachment serves one dossier only.
     dossier_id: Mapped[str | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    # Never loaded (`dossier_id` is what code reads); declared so that a flush writes a new
+    # dossier before the documents bound to it in the same transaction.
+    dossier: Mapped[Dossier | None] = relationship(lazy="raise")
     slot_key: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     bytes: Mapped[int] = mapped_column(BigInteger)

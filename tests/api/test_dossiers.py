@@ -16,7 +16,8 @@ from backend.config import Settings
 from backend.core.auth import Principal
 from backend.core.clock import Clock
 from backend.core.db import create_engine, session_factory
-from backend.features.dossiers.service import dossier_reference, take_action
+from backend.features.dossiers import handling
+from backend.features.dossiers.service import dossier_reference
 from backend.models import (
     Account,
     AdministrativeUnit,
@@ -25,6 +26,7 @@ from backend.models import (
     DossierEvent,
     Draft,
     Notification,
+    RoleAssignment,
 )
 from tests.api.test_sync import Installation, database, signed_in_installation
 from tests.api.test_uploads import Upload, photo
@@ -302,24 +304,35 @@ async def submitted(phone: Installation, settings: Settings, seed: int) -> str:
 
 
 async def receive(settings: Settings, dossier_id: str, clock: Clock) -> None:
-    """A desk officer receives the dossier (the desk's own screens come with one-stop
-    processing; the state machine's move is what matters here)."""
-    officer = Account(
-        id=str(uuid.uuid4()),
-        kind="staff",
-        full_name="Lê Văn Tiếp Nhận",
-        phone=new_phone(),
-        user_handle=uuid.uuid4().hex,
-        created_at=clock.now(),
-    )
-    desk = Principal(account_id=officer.id, kind="staff", roles=(), session_id="desk")
+    """A desk officer of the dossier's receiving desk receives it (the real use case; the
+    desk's screens are tested with one-stop processing)."""
     engine = create_engine(settings.resolved_database_url)
     try:
         async with session_factory(engine)() as db, db.begin():
-            db.add(officer)
             dossier = await db.get(Dossier, dossier_id)
             assert dossier is not None
-            take_action(db, dossier, "receive", "desk", desk, clock.now(), dossier_id=dossier_id)
+            officer = Account(
+                id=str(uuid.uuid4()),
+                kind="staff",
+                full_name="Lê Văn Tiếp Nhận",
+                phone=new_phone(),
+                user_handle=uuid.uuid4().hex,
+                created_at=clock.now(),
+            )
+            db.add(officer)
+            await db.flush()
+            db.add(
+                RoleAssignment(
+                    account_id=officer.id,
+                    role="desk",
+                    agency_id=dossier.step_agency_id,
+                    created_at=clock.now(),
+                )
+            )
+            desk = Principal(account_id=officer.id, kind="staff", roles=(), session_id="desk")
+            await handling.act(
+                db, handling.StaffContext(settings, desk, clock.now()), dossier_id, "receive"
+            )
     finally:
         await engine.dispose()
 

@@ -10,10 +10,11 @@ in the citizen's inbox and syncs the dossier to their phone, in the same transac
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, select
@@ -32,11 +33,10 @@ from backend.core.errors import (
 )
 from backend.core.ids import uuid7
 from backend.features.catalogue.calendar import WorkingCalendar
-from backend.features.dossiers import access, deadlines, results
-from backend.features.dossiers.service import dossier_change, notice_params, procedure_of
-from backend.features.dossiers.states import Action, Actor, Status, transition
+from backend.features.dossiers import access, deadlines, results, transitions
+from backend.features.dossiers.records import dossier_change, procedure_of
+from backend.features.dossiers.states import TERMINAL, Action, Status, transition
 from backend.features.dossiers.workflow import Resolver, Step, route_of, step_at, working_calendar
-from backend.features.notifications.service import notify
 from backend.features.sync import changelog
 from backend.features.uploads.blobs import blob_store_for
 from backend.features.uploads.service import MAX_BYTES, UploadTooLarge, clean_content
@@ -44,7 +44,6 @@ from backend.models import (
     Agency,
     Dossier,
     DossierCodeCounter,
-    DossierEvent,
     DossierResult,
     Procedure,
 )
@@ -60,17 +59,6 @@ StaffAction = Literal[
     "return_result",
     "request_supplement",
 ]
-
-# The notice each new status sends the citizen.
-NOTICES: Final[dict[str, str]] = {
-    "received": "dossier.received",
-    "refused": "dossier.refused",
-    "processing": "dossier.processing",
-    "awaiting_payment": "dossier.awaiting_payment",
-    "result_ready": "dossier.result_ready",
-    "stopped": "dossier.stopped",
-    "returned": "dossier.returned",
-}
 
 
 class StepActionNotAllowed(InvalidTransition):
@@ -156,11 +144,10 @@ async def act(
     index = dossier.step_index or 0
     if action not in actions_at(step, index, len(steps)) or action == "request_supplement":
         raise StepActionNotAllowed(step=step.key, action=action)
-    actor: Actor = step.role
     now = ctx.now
     calendar = await working_calendar(db)
-    before: Status = dossier.status  # type: ignore[assignment]
-    after = _next_status(before, action, actor, steps, index)
+    move = _machine_action(action, steps, index)
+    after = transition(dossier.status, move, step.role)  # type: ignore[arg-type]
     detail = dict(detail or {})
     if action == "approve":
         # Approval issues the result document: there must be one, and it is fixed from now.
@@ -173,55 +160,34 @@ async def act(
             "fileName": result.file_name,
             "sha256": result.stored_sha256,
         }
-
     closing = dossier.step_due_at
-    event = DossierEvent(
-        dossier_id=dossier.id,
-        action=action,
-        status_from=before,
-        status_to=after,
-        actor_account_id=ctx.principal.account_id,
-        actor_role=actor,
-        at=now,
-        note=note,
-        detail=detail,
-        step_key=step.key,
+    here = transitions.Step(
+        key=step.key,
         agency_id=loaded.agency.id,
-        step_due_at=closing,
+        due_at=closing,
         outcome=deadlines.outcome(now, closing) if closing else None,
     )
     if action == "receive":
-        await _receive(db, ctx, loaded, calendar)
-    ends = after in ("refused", "stopped", "returned")
-    if ends:
+        await receive_at(db, dossier, loaded.variant, loaded.agency, ctx, calendar)
+    if after in TERMINAL:
         dossier.finished_at = now
-        dossier.current_step = dossier.step_index = dossier.step_agency_id = None
-        dossier.step_role = None
-        dossier.step_started_at = dossier.step_due_at = None
+        transitions.leave_route(dossier)
     else:
         resolver = Resolver(db, loaded.procedure.agency_level, dossier.commune_code)
-        await hand_on(dossier, steps, index + 1, resolver, event, now, calendar)
-    db.add(event)
-    if dossier.due_at is not None and not ends:
-        dossier.is_overdue = now > dossier.due_at
-    dossier.status = after
-    dossier.version += 1
-    dossier.updated_at = now
-    await db.flush()
-    changes = [await dossier_change(db, dossier)]
-    if after != before and after in NOTICES:
-        params = notice_params(dossier, loaded.procedure, now, ctx.settings.timezone)
-        changes.append(
-            await notify(
-                db,
-                dossier.owner_account_id,
-                NOTICES[after],
-                params,
-                now,
-                dossier_id=dossier.id,
-            )
-        )
-    await changelog.append(db, changes, now)
+        here = await hand_on(dossier, steps, index + 1, resolver, here, now, calendar)
+        if dossier.due_at is not None:
+            dossier.is_overdue = now > dossier.due_at
+    change = transitions.Change(
+        move,
+        step.role,
+        ctx.principal.account_id,
+        now,
+        recorded_as=action,
+        note=note,
+        detail=detail,
+        step=here,
+    )
+    await transitions.change_status(db, dossier, change, timezone=ctx.settings.timezone)
     return dossier
 
 
@@ -230,12 +196,12 @@ async def hand_on(
     steps: list[Step],
     index: int,
     resolver: Resolver,
-    event: DossierEvent,
+    here: transitions.Step,
     now: dt.datetime,
     calendar: WorkingCalendar,
-) -> None:
-    """Move the dossier to step `index` at its agency, with the step's due time; the event
-    records where it went."""
+) -> transitions.Step:
+    """Move the dossier to step `index` at its agency, with the step's due time; returns
+    `here` (where the action happened) with where the dossier went."""
     following = steps[index]
     target = await resolver.agency_for(following)
     if target is None:
@@ -250,24 +216,15 @@ async def hand_on(
         if following.hours > 0
         else None  # a payment waits on the citizen: the agencies' clock does not run
     )
-    event.to_step_key = following.key
-    event.to_agency_id = target.id
+    return dataclasses.replace(here, to_key=following.key, to_agency_id=target.id)
 
 
-def _next_status(
-    before: Status, action: StaffAction, actor: Actor, steps: list[Step], index: int
-) -> Status:
-    """The state machine's answer; handing a dossier on to a payment step asks for payment."""
-    move: Action = action
+def _machine_action(action: StaffAction, steps: list[Step], index: int) -> Action:
+    """The state machine's name for a staff action: handing a dossier on to a payment step
+    asks for payment."""
     if action == "forward" and steps[index + 1].kind == "payment":
-        move = "request_payment"
-    return transition(before, move, actor)
-
-
-async def _receive(
-    db: AsyncSession, ctx: StaffContext, loaded: Loaded, calendar: WorkingCalendar
-) -> None:
-    await receive_at(db, loaded.dossier, loaded.variant, loaded.agency, ctx, calendar)
+        return "request_payment"
+    return action
 
 
 async def receive_at(
@@ -396,41 +353,25 @@ async def request_supplement(
     if "request_supplement" not in actions_at(step, index, len(loaded.steps)):
         raise StepActionNotAllowed(step=step.key, action="request_supplement")
     before: Status = dossier.status  # type: ignore[assignment]
-    after = transition(before, "request_supplement", step.role)
     asked = {"items": items, "deadline": deadline.isoformat()}
-    db.add(
-        DossierEvent(
-            dossier_id=dossier.id,
-            action="request_supplement",
-            status_from=before,
-            status_to=after,
-            actor_account_id=ctx.principal.account_id,
-            actor_role=step.role,
-            at=now,
-            note="; ".join(items),
-            detail=asked,
-            step_key=step.key,
-            agency_id=loaded.agency.id,
-            step_due_at=dossier.step_due_at,
-        )
-    )
     dossier.supplement = {**asked, "requestedAt": now.isoformat(), "resumeStatus": before}
     dossier.paused_at = now
-    dossier.status = after
-    dossier.version += 1
-    dossier.updated_at = now
-    await db.flush()
-    params = notice_params(dossier, loaded.procedure, now, ctx.settings.timezone)
-    params |= {"items": "; ".join(items), "deadline": format_date(deadline)}
-    notice = await notify(
-        db,
-        dossier.owner_account_id,
-        "dossier.supplement_requested",
-        params,
+    change = transitions.Change(
+        "request_supplement",
+        step.role,
+        ctx.principal.account_id,
         now,
-        dossier_id=dossier.id,
+        note="; ".join(items),
+        detail=asked,
+        step=transitions.Step(key=step.key, agency_id=loaded.agency.id, due_at=dossier.step_due_at),
     )
-    await changelog.append(db, [notice, await dossier_change(db, dossier)], now)
+    await transitions.change_status(
+        db,
+        dossier,
+        change,
+        timezone=ctx.settings.timezone,
+        notice_extra={"items": "; ".join(items), "deadline": format_date(deadline)},
+    )
     return dossier
 
 
@@ -456,35 +397,25 @@ async def apologize(
     earliest = max(now, dossier.due_at or now)
     if new_due_at <= earliest:
         raise ValidationFailed([FieldProblem("newDueAt", "too_early")])
-    db.add(
-        DossierEvent(
-            dossier_id=dossier.id,
-            action="apologize",
-            status_from=dossier.status,
-            status_to=dossier.status,
-            actor_account_id=ctx.principal.account_id,
-            actor_role=loaded.step.role,
-            at=now,
-            note=reason,
-            detail={
-                "previousDueAt": dossier.due_at.isoformat() if dossier.due_at else None,
-                "newDueAt": new_due_at.isoformat(),
-            },
-            step_key=loaded.step.key,
-            agency_id=loaded.agency.id,
-            step_due_at=dossier.step_due_at,
-        )
+    change = transitions.Change(
+        "apologize",
+        loaded.step.role,
+        ctx.principal.account_id,
+        now,
+        note=reason,
+        detail={
+            "previousDueAt": dossier.due_at.isoformat() if dossier.due_at else None,
+            "newDueAt": new_due_at.isoformat(),
+        },
+        step=transitions.Step(
+            key=loaded.step.key, agency_id=loaded.agency.id, due_at=dossier.step_due_at
+        ),
     )
     dossier.due_at = new_due_at
     dossier.apologized_at = now
-    dossier.version += 1
-    dossier.updated_at = now
-    await db.flush()
-    params = notice_params(dossier, loaded.procedure, now, ctx.settings.timezone)
-    notice = await notify(
-        db, dossier.owner_account_id, "dossier.apology", params, now, dossier_id=dossier.id
+    await transitions.record_without_status(
+        db, dossier, change, timezone=ctx.settings.timezone, notice="dossier.apology"
     )
-    await changelog.append(db, [notice, await dossier_change(db, dossier)], now)
     return dossier
 
 

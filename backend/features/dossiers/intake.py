@@ -20,23 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 from backend.features.catalogue.repository import find_procedure_row
-from backend.features.dossiers import access
+from backend.features.dossiers import access, transitions
 from backend.features.dossiers.handling import StaffContext, hand_on, receive_at
 from backend.features.dossiers.service import (
     bind_documents,
     check_application,
-    dossier_change,
     dossier_reference,
     find_variant,
-    notice_params,
 )
-from backend.features.dossiers.states import transition
 from backend.features.dossiers.workflow import Resolver, commune_of, route_of, working_calendar
 from backend.features.identity import accounts
 from backend.features.identity.service import checked_particulars, new_user_handle
-from backend.features.notifications.service import notify
-from backend.features.sync import changelog
-from backend.models import Account, Agency, Dossier, DossierEvent
+from backend.models import Account, Agency, Dossier
 
 Uuid = Annotated[
     str, msgspec.Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -126,7 +121,6 @@ async def intake(db: AsyncSession, ctx: StaffContext, request: IntakeRequest) ->
     route = route_of(variant)
     if len(route.steps) < 2:
         raise Conflict(reason="procedure_without_route")
-    status = transition(None, "intake", "desk")
     dossier = Dossier(
         id=request.dossier_id,
         code=None,
@@ -139,43 +133,23 @@ async def intake(db: AsyncSession, ctx: StaffContext, request: IntakeRequest) ->
         channel="counter",
         return_method=request.return_method,
         form_data=dict(request.fields),
-        status=status,
         agency_id=desk.id,
         commune_code=commune_of(route, request.fields) or desk.unit_code,
         is_overdue=False,
         submitted_at=now,
-        version=1,
-        created_at=now,
-        updated_at=now,
     )
-    db.add(dossier)
-    await db.flush()
     calendar = await working_calendar(db)
     await receive_at(db, dossier, variant, desk, ctx, calendar)
-    event = DossierEvent(
-        dossier_id=dossier.id,
-        action="intake",
-        status_from=None,
-        status_to=status,
-        actor_account_id=principal.account_id,
-        actor_role="desk",
-        at=now,
-        note=None,
-        detail={},
-        step_key=route.steps[0].key,
-        agency_id=desk.id,
-        outcome="on_time",
-    )
     resolver = Resolver(db, procedure.agency_level, dossier.commune_code)
-    await hand_on(dossier, route.steps, 1, resolver, event, now, calendar)
-    db.add(event)
-    # Photographed at the counter by the officer's device: now the citizen's documents.
-    changes = bind_documents(dossier, attachments, request.documents)
-    await db.flush()
-    params = notice_params(dossier, procedure, now, ctx.settings.timezone)
-    changes.append(
-        await notify(db, applicant.id, "dossier.received", params, now, dossier_id=dossier.id)
+    at_desk = transitions.Step(key=route.steps[0].key, agency_id=desk.id, outcome="on_time")
+    handed = await hand_on(dossier, route.steps, 1, resolver, at_desk, now, calendar)
+    await transitions.change_status(
+        db,
+        dossier,
+        transitions.Change("intake", "desk", principal.account_id, now, step=handed),
+        timezone=ctx.settings.timezone,
+        is_new=True,
+        # Photographed at the counter by the officer's device: now the citizen's documents.
+        changes=bind_documents(dossier, attachments, request.documents),
     )
-    changes.append(await dossier_change(db, dossier))
-    await changelog.append(db, changes, now)
     return dossier

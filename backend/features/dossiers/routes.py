@@ -24,6 +24,7 @@ from backend.core.deps import AppSettings, Db
 from backend.core.errors import FieldProblem, NotFound, ValidationFailed, problem_response
 from backend.core.http import private_file_headers
 from backend.features.dossiers import files, handling, intake, results
+from backend.features.dossiers.records import procedure_of
 from backend.features.dossiers.schemas import (
     ActionRequest,
     ActionResult,
@@ -37,7 +38,6 @@ from backend.features.dossiers.schemas import (
     WorkDetail,
     WorkItem,
 )
-from backend.features.dossiers.service import procedure_of
 from backend.features.dossiers.states import STATUS_CODES
 from backend.features.dossiers.workflow import Step, route_of
 from backend.features.uploads.blobs import blob_store_for

@@ -9,7 +9,6 @@ the app can show it on the form.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,23 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal
-from backend.core.dates import format_date_time
 from backend.features.catalogue.forms import FieldError, FormSchema, validate_form
 from backend.features.catalogue.repository import find_current_variant_row, find_procedure_row
-from backend.features.dossiers import access, results
+from backend.features.dossiers import access
 from backend.features.dossiers.deadlines import resume_deadline
+from backend.features.dossiers.records import dossier_change
 from backend.features.dossiers.states import (
-    STATUS_CODES,
-    Action,
-    Actor,
-    Status,
-    TransitionForbidden,
     allowed_actions,
-    transition,
 )
+from backend.features.dossiers.transitions import Change, Step, change_status, leave_route
 from backend.features.dossiers.workflow import Resolver, commune_of, route_of, working_calendar
 from backend.features.drafts.service import find_own_draft
-from backend.features.notifications.service import notify
 from backend.features.sync import changelog
 from backend.features.sync.registry import MutationContext, MutationRejected, mutation
 from backend.features.uploads.service import attachment_data
@@ -42,8 +35,6 @@ from backend.models import (
     AdministrativeUnit,
     Attachment,
     Dossier,
-    DossierEvent,
-    DossierResult,
     Procedure,
     ProcedureVariant,
 )
@@ -58,88 +49,6 @@ def dossier_reference(dossier_id: str) -> str:
     `dossierReference`."""
     tail = dossier_id.replace("-", "")[-8:].upper()
     return f"{tail[:4]}-{tail[4:]}"
-
-
-def _local_time(at: dt.datetime, timezone: str) -> str:
-    return format_date_time(at, timezone)
-
-
-# ---------------------------------------------------------------------------------------------
-# What a citizen's phone holds of a dossier
-
-
-async def _events(db: AsyncSession, dossier_id: str) -> list[DossierEvent]:
-    query = (
-        select(DossierEvent)
-        .where(DossierEvent.dossier_id == dossier_id)
-        .order_by(DossierEvent.at, DossierEvent.id)
-    )
-    return list((await db.execute(query)).scalars())
-
-
-async def _documents(db: AsyncSession, dossier_id: str) -> list[Attachment]:
-    query = (
-        select(Attachment)
-        .where(Attachment.dossier_id == dossier_id)
-        .order_by(Attachment.slot_key, Attachment.created_at)
-    )
-    return list((await db.execute(query)).scalars())
-
-
-def dossier_data(
-    dossier: Dossier,
-    procedure: Procedure,
-    events: Sequence[DossierEvent],
-    documents: Sequence[Attachment],
-    result: DossierResult | None = None,
-) -> dict[str, Any]:
-    """The dossier as its owner's app shows it, offline too: status, timeline, documents,
-    and the result document once the dossier is approved."""
-    status: Status = dossier.status  # type: ignore[assignment]
-    by_slot: dict[str, list[str]] = {}
-    for attachment in documents:
-        by_slot.setdefault(attachment.slot_key, []).append(attachment.id)
-    return {
-        "id": dossier.id,
-        "reference": dossier.reference,
-        "code": dossier.code,
-        "procedureCode": dossier.procedure_code,
-        "procedureName": procedure.name,
-        "procedureNameEn": procedure.name_en,
-        "variantKey": dossier.variant_key,
-        "status": status,
-        "statusCode": STATUS_CODES[status],
-        "channel": dossier.channel,
-        "returnMethod": dossier.return_method,
-        "fields": dossier.form_data,
-        "documents": by_slot,
-        "submittedAt": dossier.submitted_at.isoformat(),
-        "receivedAt": dossier.received_at.isoformat() if dossier.received_at else None,
-        "dueAt": dossier.due_at.isoformat() if dossier.due_at else None,
-        "finishedAt": dossier.finished_at.isoformat() if dossier.finished_at else None,
-        "isOverdue": dossier.is_overdue,
-        # What a supplement request asks for ({items, deadline}), while one is open.
-        "supplement": {k: v for k, v in dossier.supplement.items() if k in ("items", "deadline")}
-        or None,
-        # The receipt's QR points here (on this site): the public lookup of the dossier.
-        "lookupPath": f"/lookup/{dossier.lookup_token}" if dossier.lookup_token else None,
-        "apologizedAt": dossier.apologized_at.isoformat() if dossier.apologized_at else None,
-        # Where to download the result document ({fileName, mediaType, bytes, href}), once
-        # issued by the approval.
-        "result": results.owner_data(result),
-        "allowedActions": allowed_actions(status, "citizen"),
-        "timeline": [
-            {"action": e.action, "status": e.status_to, "at": e.at.isoformat(), "note": e.note}
-            for e in events
-        ],
-        "updatedAt": dossier.updated_at.isoformat(),
-    }
-
-
-async def procedure_of(db: AsyncSession, dossier: Dossier) -> Procedure:
-    """The procedure the dossier applies for."""
-    query = select(Procedure).where(Procedure.code == dossier.procedure_code)
-    return (await db.execute(query)).scalar_one()
 
 
 def bind_documents(
@@ -179,71 +88,10 @@ def bind_documents(
     return changes
 
 
-async def dossier_change(db: AsyncSession, dossier: Dossier) -> changelog.PendingChange:
-    """The change that brings the dossier's owner the dossier as it now stands."""
-    await db.flush()
-    procedure = await procedure_of(db, dossier)
-    data = dossier_data(
-        dossier,
-        procedure,
-        await _events(db, dossier.id),
-        await _documents(db, dossier.id),
-        await results.find_result(db, dossier.id),
-    )
-    return changelog.PendingChange(
-        changelog.account_scope(dossier.owner_account_id),
-        "dossier",
-        dossier.id,
-        "put",
-        data,
-        dossier.version,
-    )
-
-
 async def snapshot(db: AsyncSession, principal: Principal) -> list[changelog.PendingChange]:
     """Every dossier the principal owns, as changes, for a client starting from no cursor."""
     query = access.owned_dossiers(principal).order_by(Dossier.created_at)
     return [await dossier_change(db, d) for d in (await db.execute(query)).scalars()]
-
-
-# ---------------------------------------------------------------------------------------------
-# Moving a dossier: the state machine decides, an event records it
-
-
-def take_action(
-    db: AsyncSession,
-    dossier: Dossier | None,
-    action: Action,
-    actor: Actor,
-    principal: Principal,
-    now: dt.datetime,
-    *,
-    dossier_id: str,
-    note: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> Status:
-    """Move `dossier` (None: a new one) by `action`, recording the event that explains it.
-    Raises TransitionForbidden when the state machine says no."""
-    before: Status | None = dossier.status if dossier else None  # type: ignore[assignment]
-    after = transition(before, action, actor)
-    db.add(
-        DossierEvent(
-            dossier_id=dossier_id,
-            action=action,
-            status_from=before,
-            status_to=after,
-            actor_account_id=principal.account_id,
-            actor_role=actor,
-            at=now,
-            note=note,
-            detail=detail or {},
-        )
-    )
-    if dossier is not None:
-        dossier.status = after
-        dossier.version += 1
-        dossier.updated_at = now
-    return after
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,12 +217,6 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
         if reception
         else None
     )
-    try:
-        status = take_action(
-            db, None, "submit", "citizen", principal, ctx.now, dossier_id=args.dossier_id
-        )
-    except TransitionForbidden as refused:  # pragma: no cover - submitting a new one is allowed
-        raise MutationRejected("not_allowed") from refused
     reference = dossier_reference(args.dossier_id)
     dossier = Dossier(
         id=args.dossier_id,
@@ -388,7 +230,6 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
         channel="online",
         return_method=args.return_method,
         form_data=dict(args.fields),
-        status=status,
         agency_id=desk.id if desk else None,
         current_step=reception.key if reception else None,
         step_index=0 if reception else None,
@@ -401,13 +242,8 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
         received_at=None,
         due_at=None,
         finished_at=None,
-        version=1,
-        created_at=ctx.now,
-        updated_at=ctx.now,
     )
-    db.add(dossier)
-    await db.flush()  # the dossier exists before its documents and events point at it
-    changes = bind_documents(dossier, attachments, args.documents)
+    changes: list[changelog.PendingChange] = []
     if args.draft_id is not None:
         draft = await find_own_draft(db, args.draft_id, principal.account_id)
         if draft is not None:  # the application is made: its draft is done with
@@ -422,35 +258,19 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
                     draft.version + 1,
                 )
             )
-    changes.append(
-        await notify(
-            db,
-            principal.account_id,
-            "dossier.submitted",
-            notice_params(dossier, procedure, ctx.now, ctx.settings.timezone),
-            ctx.now,
-            dossier_id=dossier.id,
-        )
+    submitted = Change("submit", "citizen", principal.account_id, ctx.now)
+    status = await change_status(
+        db,
+        dossier,
+        submitted,
+        timezone=ctx.settings.timezone,
+        is_new=True,
+        changes=[*bind_documents(dossier, attachments, args.documents), *changes],
     )
-    changes.append(await dossier_change(db, dossier))
-    await changelog.append(db, changes, ctx.now)
     result: dict[str, Any] = msgspec.to_builtins(
         DossierSubmitResult(dossier_id=dossier.id, reference=reference, status=status)
     )
     return result
-
-
-def notice_params(
-    dossier: Dossier, procedure: Procedure, now: dt.datetime, timezone: str
-) -> dict[str, str]:
-    """What a notice about the dossier may say (each template uses some of it)."""
-    return {
-        "reference": dossier.code or dossier.reference,
-        "procedure": procedure.name,
-        "procedure_en": procedure.name_en or procedure.name,
-        "time": _local_time(now, timezone),
-        "due": _local_time(dossier.due_at, timezone) if dossier.due_at else "—",
-    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,30 +283,12 @@ async def withdraw(db: AsyncSession, ctx: MutationContext, args: DossierWithdraw
     dossier = await access.find_owned(db, ctx.principal, args.dossier_id)
     if dossier is None:
         raise MutationRejected("not_found")
-    try:
-        take_action(
-            db,
-            dossier,
-            "withdraw",
-            "citizen",
-            ctx.principal,
-            ctx.now,
-            dossier_id=dossier.id,
-            note=args.reason,
-        )
-    except TransitionForbidden as refused:
-        raise MutationRejected("not_withdrawable", status=dossier.status) from refused
+    if "withdraw" not in allowed_actions(dossier.status, "citizen"):  # type: ignore[arg-type]
+        raise MutationRejected("not_withdrawable", status=dossier.status)
     dossier.finished_at = ctx.now
-    procedure = await procedure_of(db, dossier)
-    notice = await notify(
-        db,
-        dossier.owner_account_id,
-        "dossier.withdrawn",
-        notice_params(dossier, procedure, ctx.now, ctx.settings.timezone),
-        ctx.now,
-        dossier_id=dossier.id,
-    )
-    await changelog.append(db, [notice, await dossier_change(db, dossier)], ctx.now)
+    leave_route(dossier)
+    withdrawn = Change("withdraw", "citizen", ctx.principal.account_id, ctx.now, note=args.reason)
+    await change_status(db, dossier, withdrawn, timezone=ctx.settings.timezone)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,8 +313,6 @@ async def supplement(db: AsyncSession, ctx: MutationContext, args: DossierSupple
     )
     if errors:
         raise MutationRejected("invalid_form", errors=[msgspec.to_builtins(e) for e in errors])
-    resumes = dossier.supplement.get("resumeStatus")
-    status = transition(dossier.status, "supplement", "citizen", resumes=resumes)  # type: ignore[arg-type]
     calendar = await working_calendar(db)
     if dossier.paused_at is not None:
         if dossier.due_at is not None:
@@ -521,42 +321,25 @@ async def supplement(db: AsyncSession, ctx: MutationContext, args: DossierSupple
             dossier.step_due_at = resume_deadline(
                 dossier.step_due_at, dossier.paused_at, ctx.now, calendar
             )
-    db.add(
-        DossierEvent(
-            dossier_id=dossier.id,
-            action="supplement",
-            status_from=dossier.status,
-            status_to=status,
-            actor_account_id=ctx.principal.account_id,
-            actor_role="citizen",
-            at=ctx.now,
-            note=args.note,
-            detail={"asked": dossier.supplement, "documents": args.documents},
-            step_key=dossier.current_step,
-            agency_id=dossier.step_agency_id,
-        )
+    answered = Change(
+        "supplement",
+        "citizen",
+        ctx.principal.account_id,
+        ctx.now,
+        note=args.note,
+        detail={"asked": dossier.supplement, "documents": args.documents},
+        step=Step(key=dossier.current_step, agency_id=dossier.step_agency_id),
+        resumes=dossier.supplement.get("resumeStatus"),
     )
-    changes = bind_documents(dossier, attachments, args.documents)
-    dossier.status = status
     dossier.paused_at = None
     dossier.supplement = {}
-    dossier.version += 1
-    dossier.updated_at = ctx.now
-    await db.flush()
-    procedure = await procedure_of(db, dossier)
-    params = notice_params(dossier, procedure, ctx.now, ctx.settings.timezone)
-    changes.append(
-        await notify(
-            db,
-            dossier.owner_account_id,
-            "dossier.supplemented",
-            params,
-            ctx.now,
-            dossier_id=dossier.id,
-        )
+    await change_status(
+        db,
+        dossier,
+        answered,
+        timezone=ctx.settings.timezone,
+        changes=bind_documents(dossier, attachments, args.documents),
     )
-    changes.append(await dossier_change(db, dossier))
-    await changelog.append(db, changes, ctx.now)
 
 
 async def _supplement_files(
