@@ -25,6 +25,8 @@ from backend.core.db import create_engine
 from backend.core.migrations import upgrade
 from tests.support.identity import FakeClock
 
+pytest_plugins = ["tests.support.identities"]
+
 POSTGRES_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL", "")
 TEST_SECRET = "test-secret-" + "x" * 40
 
