@@ -2,6 +2,10 @@
 enrollment, lookup): fixed windows per key (a client address, or a dossier code being
 guessed at), in process.
 
+State is forgotten incrementally: every entry is filed by the time it can be forgotten (a
+heap), and each call forgets just the entries whose time has come: a request costs about as
+much with ten live keys as with a million, and nothing is ever rebuilt wholesale.
+
 One process is the embedded default; several app workers would share counters through Redis
 behind this same interface.
 """
@@ -9,8 +13,15 @@ behind this same interface.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import math
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+Key = tuple[str, str]  # (group, client address or code)
 
 
 @dataclass(frozen=True)
@@ -19,38 +30,82 @@ class Limit:
     per: dt.timedelta
 
 
+class Expiring(Generic[K, V]):
+    """A map whose entries are forgotten once their time has passed, a few at each call:
+    a heap of (forget at, key) finds the due ones; an entry stored again with a later time
+    leaves a stale heap item behind, skipped when it comes up."""
+
+    def __init__(self) -> None:
+        self._entries: dict[K, tuple[dt.datetime, V]] = {}
+        self._queue: list[tuple[dt.datetime, int, K]] = []
+        self._order = itertools.count()  # ties in time never compare keys
+        self.forgotten = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: K, now: dt.datetime) -> V | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= now:
+            return None
+        return entry[1]
+
+    def put(self, key: K, value: V, until: dt.datetime) -> None:
+        previous = self._entries.get(key)
+        self._entries[key] = (until, value)
+        if previous is None or previous[0] != until:
+            heapq.heappush(self._queue, (until, next(self._order), key))
+            if len(self._queue) > 2 * len(self._entries) + 1024:  # mostly stale: rebuild
+                self._queue = [(u, next(self._order), k) for k, (u, _) in self._entries.items()]
+                heapq.heapify(self._queue)
+
+    def forget_due(self, now: dt.datetime) -> None:
+        queue = self._queue
+        while queue and queue[0][0] <= now:
+            until, _, key = heapq.heappop(queue)
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] == until:
+                del self._entries[key]
+                self.forgotten += 1
+
+
 @dataclass(frozen=True)
 class _Window:
     start: dt.datetime
     count: int
-    per: dt.timedelta
 
 
 class RateLimiter:
     def __init__(self) -> None:
-        self._windows: dict[tuple[str, str], _Window] = {}
+        self._windows: Expiring[Key, _Window] = Expiring()
 
-    def _current(self, key: tuple[str, str], limit: Limit, now: dt.datetime) -> _Window:
-        window = self._windows.get(key)
-        if window is None or now - window.start >= limit.per:
-            return _Window(now, 0, limit.per)
-        return window
+    @property
+    def kept(self) -> int:
+        """Live windows held."""
+        return len(self._windows)
+
+    @property
+    def forgotten(self) -> int:
+        """Windows forgotten so far."""
+        return self._windows.forgotten
+
+    def _current(self, key: Key, now: dt.datetime) -> _Window:
+        return self._windows.get(key, now) or _Window(now, 0)
 
     def blocked(self, group: str, client: str, limit: Limit, now: dt.datetime) -> int | None:
         """Without counting: None when a request would be allowed, else the seconds to wait."""
-        window = self._current((group, client), limit, now)
+        window = self._current((group, client), now)
         if window.count >= limit.requests:
             return max(1, math.ceil((window.start + limit.per - now).total_seconds()))
         return None
 
     def hit(self, group: str, client: str, limit: Limit, now: dt.datetime) -> int | None:
         """Count one request; None when allowed, else the seconds to wait (Retry-After)."""
+        self._windows.forget_due(now)
         key = (group, client)
         wait = self.blocked(group, client, limit, now)
         if wait is not None:
             return wait
-        window = self._current(key, limit, now)
-        self._windows[key] = _Window(window.start, window.count + 1, limit.per)
-        if len(self._windows) > 100_000:  # forget finished windows now and then
-            self._windows = {k: w for k, w in self._windows.items() if now - w.start < w.per}
+        window = self._current(key, now)
+        self._windows.put(key, _Window(window.start, window.count + 1), window.start + limit.per)
         return None

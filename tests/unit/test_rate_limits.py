@@ -1,5 +1,5 @@
-"""Fixed-window rate limits (pure, in process): counting, peeking without counting, and each
-window keeping its own length."""
+"""Rate limits in process: fixed windows (counting, peeking without counting, each window
+keeping its own length), forgotten a little at a time, however many keys are live."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from backend.core.ratelimit import Limit, RateLimiter
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 THREE_PER_MINUTE = Limit(3, dt.timedelta(minutes=1))
+
+
+def seconds(n: float) -> dt.timedelta:
+    return dt.timedelta(seconds=n)
 
 
 def test_hits_are_counted_until_the_limit_then_refused_until_the_window_ends() -> None:
@@ -38,3 +42,38 @@ def test_forgetting_old_windows_keeps_each_windows_own_length() -> None:
     for n in range(100_001):  # enough short windows to make the limiter tidy up
         limiter.hit("address", str(n), THREE_PER_MINUTE, later)
     assert limiter.blocked("code", "X", hourly, later) == 30 * 60
+
+
+def test_finished_windows_are_forgotten_as_time_passes_not_all_at_once() -> None:
+    limiter = RateLimiter()
+    for n in range(10):
+        limiter.hit("g", str(n), THREE_PER_MINUTE, T0 + seconds(n))
+    limiter.hit("g", "late", THREE_PER_MINUTE, T0 + seconds(64.5))
+    assert (limiter.kept, limiter.forgotten) == (6, 5)  # those started at 0..4 s
+
+
+class Client(str):
+    """A client key that counts how often it is hashed: touching a window hashes its key."""
+
+    __slots__ = ()
+    hashed = 0
+
+    def __hash__(self) -> int:
+        Client.hashed += 1
+        return super().__hash__()
+
+
+def test_two_hundred_thousand_live_windows_are_not_rebuilt_on_each_hit() -> None:
+    limiter = RateLimiter()
+    for n in range(200_000):
+        limiter.hit("address", Client(f"client {n}"), THREE_PER_MINUTE, T0)
+        if n % 100 == 99:  # each hit looks at its own key, a few times, and at no other
+            assert Client.hashed <= 5 * (n + 1)
+    assert limiter.kept == 200_000
+    Client.hashed = 0
+    for n in range(1_000):
+        limiter.hit("address", f"newcomer {n}", THREE_PER_MINUTE, T0 + seconds(30))
+    assert Client.hashed == 0  # no hit touched the 200,000 live windows
+    assert (limiter.kept, limiter.forgotten) == (201_000, 0)
+    limiter.hit("address", "one more", THREE_PER_MINUTE, T0 + seconds(60))
+    assert (limiter.kept, limiter.forgotten) == (1_001, 200_000)  # once finished, all gone
