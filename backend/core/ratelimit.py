@@ -1,6 +1,6 @@
 """Rate limits for the endpoints people could hammer (sign-up, sign-in, recovery,
-enrollment, lookup): fixed windows per key (a client address, or a dossier code being
-guessed at), in process.
+enrollment, lookup), in process: fixed windows per key (a client address), and slowdowns per
+key (a dossier code being guessed at) that grow with the misses and are forgiven over time.
 
 State is forgotten incrementally: every entry is filed by the time it can be forgotten (a
 heap), and each call forgets just the entries whose time has come: a request costs about as
@@ -28,6 +28,69 @@ Key = tuple[str, str]  # (group, client address or code)
 class Limit:
     requests: int
     per: dt.timedelta
+
+
+@dataclass(frozen=True)
+class Misses:
+    """A key's misses not yet forgiven (fractional while being forgiven), as of `at`, the
+    last miss."""
+
+    level: float
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Slowdown:
+    """Misses slow a key down instead of closing it. The first `free` misses cost nothing;
+    from then on each miss makes the key's next request wait `first`, doubling with each
+    further miss up to `longest`, counted from that miss. Requests refused while waiting are
+    not misses, so they add no wait. One miss is forgiven every `forgiven_every`: misses
+    piled up beyond the longest wait count no more than those reaching it, and once nobody
+    misses for a while the key is as if it had never been missed.
+
+    Pure: the state (`Misses`) goes in and out; `RateLimiter` keeps it.
+    """
+
+    free: int
+    first: dt.timedelta
+    longest: dt.timedelta
+    forgiven_every: dt.timedelta
+
+    def delay(self, misses: int) -> dt.timedelta:
+        """The wait after the `misses`-th miss."""
+        if misses <= self.free:
+            return dt.timedelta(0)
+        return min(self.longest, self.first * (1 << min(misses - self.free - 1, 32)))
+
+    @property
+    def most_misses(self) -> int:
+        """The count of misses that reaches the longest wait; more are not kept."""
+        misses = self.free + 1
+        while self.delay(misses) < self.longest:
+            misses += 1
+        return misses
+
+    def level(self, misses: Misses | None, now: dt.datetime) -> float:
+        """Misses not yet forgiven at `now`."""
+        if misses is None:
+            return 0.0
+        return max(0.0, misses.level - (now - misses.at) / self.forgiven_every)
+
+    def missed(self, misses: Misses | None, now: dt.datetime) -> Misses:
+        """The state after one more miss at `now`."""
+        return Misses(min(self.level(misses, now) + 1, float(self.most_misses)), now)
+
+    def wait(self, misses: Misses | None, now: dt.datetime) -> int | None:
+        """None when a request at `now` may go ahead, else the whole seconds to wait."""
+        if misses is None:
+            return None
+        left = (misses.at + self.delay(math.ceil(misses.level)) - now).total_seconds()
+        return max(1, math.ceil(left)) if left > 0 else None
+
+    def forgotten_at(self, misses: Misses) -> dt.datetime:
+        """When the state says nothing more: every miss forgiven and the wait over."""
+        wait = self.delay(math.ceil(misses.level))
+        return misses.at + max(wait, self.forgiven_every * misses.level)
 
 
 class Expiring(Generic[K, V]):
@@ -78,16 +141,17 @@ class _Window:
 class RateLimiter:
     def __init__(self) -> None:
         self._windows: Expiring[Key, _Window] = Expiring()
+        self._misses: Expiring[Key, Misses] = Expiring()
 
     @property
     def kept(self) -> int:
-        """Live windows held."""
-        return len(self._windows)
+        """Live windows and misses held."""
+        return len(self._windows) + len(self._misses)
 
     @property
     def forgotten(self) -> int:
-        """Windows forgotten so far."""
-        return self._windows.forgotten
+        """Windows and misses forgotten so far."""
+        return self._windows.forgotten + self._misses.forgotten
 
     def _current(self, key: Key, now: dt.datetime) -> _Window:
         return self._windows.get(key, now) or _Window(now, 0)
@@ -109,3 +173,13 @@ class RateLimiter:
         window = self._current(key, now)
         self._windows.put(key, _Window(window.start, window.count + 1), window.start + limit.per)
         return None
+
+    def slowed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> int | None:
+        """None when `key` may be tried now, else the seconds it must still wait."""
+        return rule.wait(self._misses.get((group, key), now), now)
+
+    def missed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> None:
+        """Count a miss on `key`, slowing its next request down as `rule` says."""
+        self._misses.forget_due(now)
+        misses = rule.missed(self._misses.get((group, key), now), now)
+        self._misses.put((group, key), misses, rule.forgotten_at(misses))
