@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import ipaddress
 import itertools
 import math
 from dataclasses import dataclass
@@ -22,6 +23,23 @@ from typing import Generic, TypeVar
 K = TypeVar("K")
 V = TypeVar("V")
 Key = tuple[str, str]  # (group, client address or code)
+IPV6_CLIENT_PREFIX = 64
+
+
+def address_key(address: str) -> str:
+    """The key a client address is counted under: an IPv6 address's /64 network, since one
+    subscriber or server gets a whole /64 to pick addresses from; an IPv4 address itself
+    (anything else, as it is)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        network = ipaddress.IPv6Network((int(parsed), IPV6_CLIENT_PREFIX), strict=False)
+        return str(network)
+    return str(parsed)
 
 
 @dataclass(frozen=True)
