@@ -116,7 +116,8 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
     if demo:
         print_demo_links(asyncio.run(demo_people(settings)))
     print(f"MotCua listening on {settings.public_url} ({settings.mode})", flush=True)
-    config = uvicorn.Config(create_app(settings), log_level="warning", proxy_headers=True)
+    # The app reads X-Forwarded-For itself, from MOTCUA_TRUSTED_PROXIES only (guard.client_address).
+    config = uvicorn.Config(create_app(settings), log_level="warning", proxy_headers=False)
     uvicorn.Server(config).run(sockets=[sock])
 
 

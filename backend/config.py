@@ -7,6 +7,7 @@ valid; production never generates a secret and refuses to start on unsafe settin
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -43,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     citizen_session_absolute: dt.timedelta = dt.timedelta(days=30)
     staff_session_idle: dt.timedelta = dt.timedelta(hours=1)
     staff_session_absolute: dt.timedelta = dt.timedelta(hours=12)
+    # Networks of the proxies whose X-Forwarded-For names the client (backend.core.proxies),
+    # as CIDR strings; none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
@@ -96,6 +100,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         province_code=get("MOTCUA_PROVINCE_CODE", "75"),
         sql_echo=_flag(get("MOTCUA_SQL_ECHO", "")),
         background_jobs=get("MOTCUA_BACKGROUND_JOBS", "1") != "0",
+        trusted_proxies=_networks("MOTCUA_TRUSTED_PROXIES", get("MOTCUA_TRUSTED_PROXIES", "")),
     )
     settings = msgspec.structs.replace(settings, **_session_lifetimes(get))
     if settings.is_production:
@@ -106,6 +111,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             settings, secret_key=development_secret(var_dir / "secret_key")
         )
     return settings
+
+
+def _networks(name: str, raw: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks, as networks (10.0.0.1 is 10.0.0.1/32)."""
+    try:
+        return tuple(
+            str(ipaddress.ip_network(part.strip())) for part in raw.split(",") if part.strip()
+        )
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"{name} must be comma-separated IP addresses or networks (10.0.0.0/8): {exc}"
+        ) from None
 
 
 def _session_lifetimes(get: Callable[[str], str | None]) -> dict[str, dt.timedelta]:

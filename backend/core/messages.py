@@ -51,6 +51,10 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
     },
     "method-not-allowed": {"vi": "Phương thức không được hỗ trợ", "en": "Method not allowed"},
     "rate-limited": {"vi": "Quá nhiều yêu cầu", "en": "Too many requests"},
+    "lookup-slowed": {
+        "vi": "Vui lòng chờ rồi tra cứu lại",
+        "en": "Please wait, then look up again",
+    },
     "service-unavailable": {"vi": "Dịch vụ tạm thời gián đoạn", "en": "Service unavailable"},
     "internal": {"vi": "Lỗi hệ thống", "en": "Internal error"},
     "passkey-refused": {"vi": "Passkey không được chấp nhận", "en": "Passkey refused"},
@@ -179,6 +183,11 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
     "rate-limited": {
         "vi": "Bạn thao tác quá nhanh. Vui lòng thử lại sau {retry_after} giây.",
         "en": "Too many attempts. Please try again in {retry_after} seconds.",
+    },
+    "lookup-slowed": {
+        "vi": "Mã hồ sơ này vừa bị tra cứu sai nhiều lần. Vui lòng thử lại sau {retry_after} giây.",
+        "en": "This dossier code was recently looked up with wrong digits several times. "
+        "Please try again in {retry_after} seconds.",
     },
     "cross-site-request": {
         "vi": "Yêu cầu từ trang khác bị chặn để bảo vệ tài khoản của bạn.",

@@ -1,6 +1,10 @@
 """Rate limits for the endpoints people could hammer (sign-up, sign-in, recovery,
-enrollment, lookup): fixed windows per key (a client address, or a dossier code being
-guessed at), in process.
+enrollment, lookup), in process: fixed windows per key (a client address), and slowdowns per
+key (a dossier code being guessed at) that grow with the misses and are forgiven over time.
+
+State is forgotten incrementally: every entry is filed by the time it can be forgotten (a
+heap), and each call forgets just the entries whose time has come: a request costs about as
+much with ten live keys as with a million, and nothing is ever rebuilt wholesale.
 
 One process is the embedded default; several app workers would share counters through Redis
 behind this same interface.
@@ -9,8 +13,33 @@ behind this same interface.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import ipaddress
+import itertools
 import math
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+Key = tuple[str, str]  # (group, client address or code)
+IPV6_CLIENT_PREFIX = 64
+
+
+def address_key(address: str) -> str:
+    """The key a client address is counted under: an IPv6 address's /64 network, since one
+    subscriber or server gets a whole /64 to pick addresses from; an IPv4 address itself
+    (anything else, as it is)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        network = ipaddress.IPv6Network((int(parsed), IPV6_CLIENT_PREFIX), strict=False)
+        return str(network)
+    return str(parsed)
 
 
 @dataclass(frozen=True)
@@ -20,37 +49,155 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class Misses:
+    """A key's misses not yet forgiven (fractional while being forgiven), as of `at`, the
+    last miss."""
+
+    level: float
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Slowdown:
+    """Misses slow a key down instead of closing it. The first `free` misses cost nothing;
+    from then on each miss makes the key's next request wait `first`, doubling with each
+    further miss up to `longest`, counted from that miss. Requests refused while waiting are
+    not misses, so they add no wait. One miss is forgiven every `forgiven_every`: misses
+    piled up beyond the longest wait count no more than those reaching it, and once nobody
+    misses for a while the key is as if it had never been missed.
+
+    Pure: the state (`Misses`) goes in and out; `RateLimiter` keeps it.
+    """
+
+    free: int
+    first: dt.timedelta
+    longest: dt.timedelta
+    forgiven_every: dt.timedelta
+
+    def delay(self, misses: int) -> dt.timedelta:
+        """The wait after the `misses`-th miss."""
+        if misses <= self.free:
+            return dt.timedelta(0)
+        return min(self.longest, self.first * (1 << min(misses - self.free - 1, 32)))
+
+    @property
+    def most_misses(self) -> int:
+        """The count of misses that reaches the longest wait; more are not kept."""
+        misses = self.free + 1
+        while self.delay(misses) < self.longest:
+            misses += 1
+        return misses
+
+    def level(self, misses: Misses | None, now: dt.datetime) -> float:
+        """Misses not yet forgiven at `now`."""
+        if misses is None:
+            return 0.0
+        return max(0.0, misses.level - (now - misses.at) / self.forgiven_every)
+
+    def missed(self, misses: Misses | None, now: dt.datetime) -> Misses:
+        """The state after one more miss at `now`."""
+        return Misses(min(self.level(misses, now) + 1, float(self.most_misses)), now)
+
+    def wait(self, misses: Misses | None, now: dt.datetime) -> int | None:
+        """None when a request at `now` may go ahead, else the whole seconds to wait."""
+        if misses is None:
+            return None
+        left = (misses.at + self.delay(math.ceil(misses.level)) - now).total_seconds()
+        return max(1, math.ceil(left)) if left > 0 else None
+
+    def forgotten_at(self, misses: Misses) -> dt.datetime:
+        """When the state says nothing more: every miss forgiven and the wait over."""
+        wait = self.delay(math.ceil(misses.level))
+        return misses.at + max(wait, self.forgiven_every * misses.level)
+
+
+class Expiring(Generic[K, V]):
+    """A map whose entries are forgotten once their time has passed, a few at each call:
+    a heap of (forget at, key) finds the due ones; an entry stored again with a later time
+    leaves a stale heap item behind, skipped when it comes up."""
+
+    def __init__(self) -> None:
+        self._entries: dict[K, tuple[dt.datetime, V]] = {}
+        self._queue: list[tuple[dt.datetime, int, K]] = []
+        self._order = itertools.count()  # ties in time never compare keys
+        self.forgotten = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: K, now: dt.datetime) -> V | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= now:
+            return None
+        return entry[1]
+
+    def put(self, key: K, value: V, until: dt.datetime) -> None:
+        previous = self._entries.get(key)
+        self._entries[key] = (until, value)
+        if previous is None or previous[0] != until:
+            heapq.heappush(self._queue, (until, next(self._order), key))
+            if len(self._queue) > 2 * len(self._entries) + 1024:  # mostly stale: rebuild
+                self._queue = [(u, next(self._order), k) for k, (u, _) in self._entries.items()]
+                heapq.heapify(self._queue)
+
+    def forget_due(self, now: dt.datetime) -> None:
+        queue = self._queue
+        while queue and queue[0][0] <= now:
+            until, _, key = heapq.heappop(queue)
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] == until:
+                del self._entries[key]
+                self.forgotten += 1
+
+
+@dataclass(frozen=True)
 class _Window:
     start: dt.datetime
     count: int
-    per: dt.timedelta
 
 
 class RateLimiter:
     def __init__(self) -> None:
-        self._windows: dict[tuple[str, str], _Window] = {}
+        self._windows: Expiring[Key, _Window] = Expiring()
+        self._misses: Expiring[Key, Misses] = Expiring()
 
-    def _current(self, key: tuple[str, str], limit: Limit, now: dt.datetime) -> _Window:
-        window = self._windows.get(key)
-        if window is None or now - window.start >= limit.per:
-            return _Window(now, 0, limit.per)
-        return window
+    @property
+    def kept(self) -> int:
+        """Live windows and misses held."""
+        return len(self._windows) + len(self._misses)
+
+    @property
+    def forgotten(self) -> int:
+        """Windows and misses forgotten so far."""
+        return self._windows.forgotten + self._misses.forgotten
+
+    def _current(self, key: Key, now: dt.datetime) -> _Window:
+        return self._windows.get(key, now) or _Window(now, 0)
 
     def blocked(self, group: str, client: str, limit: Limit, now: dt.datetime) -> int | None:
         """Without counting: None when a request would be allowed, else the seconds to wait."""
-        window = self._current((group, client), limit, now)
+        window = self._current((group, client), now)
         if window.count >= limit.requests:
             return max(1, math.ceil((window.start + limit.per - now).total_seconds()))
         return None
 
     def hit(self, group: str, client: str, limit: Limit, now: dt.datetime) -> int | None:
         """Count one request; None when allowed, else the seconds to wait (Retry-After)."""
+        self._windows.forget_due(now)
         key = (group, client)
         wait = self.blocked(group, client, limit, now)
         if wait is not None:
             return wait
-        window = self._current(key, limit, now)
-        self._windows[key] = _Window(window.start, window.count + 1, limit.per)
-        if len(self._windows) > 100_000:  # forget finished windows now and then
-            self._windows = {k: w for k, w in self._windows.items() if now - w.start < w.per}
+        window = self._current(key, now)
+        self._windows.put(key, _Window(window.start, window.count + 1), window.start + limit.per)
         return None
+
+    def slowed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> int | None:
+        """None when `key` may be tried now, else the seconds it must still wait."""
+        return rule.wait(self._misses.get((group, key), now), now)
+
+    def missed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> None:
+        """Count a miss on `key`, slowing its next request down as `rule` says."""
+        self._misses.forget_due(now)
+        misses = rule.missed(self._misses.get((group, key), now), now)
+        self._misses.put((group, key), misses, rule.forgotten_at(misses))

@@ -1,26 +1,25 @@
 """The public dossier lookup: whoever holds the receipt follows the dossier's progress by the
 QR's token, or by its code with the last four digits of the applicant's phone; every miss
-answers the very same 404, the answer carries nothing personal, and hammering it is limited."""
+answers the very same 404, the answer carries nothing personal, and hammering it is limited:
+per address, and per code by a slowdown that no amount of wrong digits turns into a lockout."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from litestar.testing import transport as test_transport
 from sqlalchemy import select
 
 from backend.config import Settings
 from backend.models import Account, Dossier
 from tests.api.test_one_stop import LAND_OFFICE, LAND_TRANSFER, SERVICE_CENTRE, apply, staff, take
 from tests.api.test_sync import database
-from tests.support.identity import ORIGIN, FakeClock, device
+from tests.support.addresses import from_address
+from tests.support.identity import FakeClock, device
 
 Client = AsyncTestClient[Litestar]
 LOOKUP = "/api/v1/lookup"
@@ -251,64 +250,172 @@ async def test_hammering_the_lookup_answers_429_with_retry_after(
     assert (await client.get(by_code("000.00.01.H19-260101-0100", "1234"))).status_code == 404
 
 
-class AddressedTransport(test_transport.TestClientTransport[Client]):
-    """The test client's way to the running app (its event loop), from another address."""
-
-    def __init__(self, client: Client, address: str) -> None:
-        super().__init__(client)
-        self.address = address
-
-    def parse_request(self, request: httpx.Request) -> dict[str, Any]:
-        return {**super().parse_request(request), "client": (self.address, 40000)}
+LOCAL = dt.timezone(dt.timedelta(hours=7))
+# The slowdown after the 4th, 5th, ... miss on a code: 2 s doubling, then a minute at most.
+WAITS = [2, 4, 8, 16, 32, 60, 60, 60, 60]
+ENGLISH = {"accept-language": "en"}
 
 
-@asynccontextmanager
-async def from_address(client: Client, address: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A caller at another client address, on the same running app."""
-    transport: Any = AddressedTransport(client, address)
-    # Like `device`: the transport is a view of the test client's, which closes it.
-    yield httpx.AsyncClient(transport=transport, base_url=ORIGIN)
+def wrong_digits(right: str, n: int) -> str:
+    """The `n`-th guess that is not `right`."""
+    return f"{(int(right) + 1 + n % 9_999) % 10_000:04d}"
 
 
-async def test_a_code_missed_ten_times_is_refused_for_a_while_from_every_address(
+async def status(http: httpx.AsyncClient, url: str) -> int:
+    return (await http.get(url)).status_code
+
+
+def owner_at(client: Client, address: str = "198.51.100.7") -> Any:
+    """The applicant, looking their dossier up from their own address."""
+    return from_address(client, address)
+
+
+async def received_code(
+    client: Client, settings: Settings, desk_pc: httpx.AsyncClient
+) -> tuple[Dossier, str]:
+    """A land transfer applied for from `client` and received at the desk: the dossier, and
+    the last digits of its applicant's phone."""
+    _, dossier_id = await apply(client, settings, LAND_TRANSFER)
+    assert (await take(desk_pc, dossier_id, "receive")).status_code == 200
+    dossier, applicant_phone = await received_facts(settings, dossier_id)
+    assert dossier.code is not None
+    return dossier, applicant_phone[-4:]
+
+
+async def pile_up_misses(client: Client, clock: FakeClock, code: str, misses: int) -> None:
+    """Someone missing `code` `misses` times from as many addresses, each waiting as long as
+    the code makes it wait. The guesses (9000 on) are none of the test phones' last digits,
+    numbered from 0001 through the test run."""
+    for n in range(misses):
+        async with from_address(client, f"203.0.113.{n % 250}") as guesser:
+            missed = await guesser.get(by_code(code, f"{9000 + n:04d}"))
+            if missed.status_code == 429:
+                wait = int(missed.headers["retry-after"])
+                assert wait <= 60  # however many misses came before
+                clock.advance(dt.timedelta(seconds=wait))
+                missed = await guesser.get(by_code(code, f"{9000 + n:04d}"))
+            assert missed.status_code == 404, missed.text
+
+
+def assert_slowed(response: httpx.Response, seconds: int, language: str = "en") -> None:
+    assert response.status_code == 429, response.text
+    assert response.json()["type"] == "urn:motcua:problem:lookup-slowed"
+    assert response.headers["retry-after"] == str(seconds)
+    told = {
+        "en": f"Please try again in {seconds} seconds.",
+        "vi": f"Vui lòng thử lại sau {seconds} giây.",
+    }
+    assert told[language] in response.json()["detail"]
+
+
+async def test_wrong_digits_from_many_addresses_slow_a_code_down_but_never_lock_out_its_owner(
     client: Client, settings: Settings, clock: FakeClock
 ) -> None:
-    _, dossier_id = await apply(client, settings, LAND_TRANSFER)
     async with device(client) as desk_pc:
         await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
-        code = (await take(desk_pc, dossier_id, "receive")).json()["code"]
-    dossier, applicant_phone = await received_facts(settings, dossier_id)
-    right = applicant_phone[-4:]
+        dossier, right = await received_code(client, settings, desk_pc)
+    code = dossier.code
+    assert code is not None
     unknown = code[:-4] + "9999"  # a code nobody has: it must behave the same
-    # Someone guessing the digits from many addresses, each far below its own limit.
-    for attempt in range(1, 11):
-        wrong = f"{(int(right) + attempt) % 10_000:04d}"
-        async with from_address(client, f"203.0.113.{attempt}") as guesser:
-            typed = code if attempt % 2 else f" {code.lower()} "  # the same code, as typed
-            assert (await guesser.get(by_code(typed, wrong))).status_code == 404
-            assert (await guesser.get(by_code(unknown, wrong))).status_code == 404
 
-    async with from_address(client, "198.51.100.7") as owner:
-        english = {"accept-language": "en"}
-        refused = await owner.get(by_code(code, right), headers=english)
-        assert refused.status_code == 429  # even with the right digits
-        assert refused.json()["type"] == "urn:motcua:problem:rate-limited"
-        retry_after = int(refused.headers["retry-after"])
-        assert 0 < retry_after <= 60 * 60
-        assert str(retry_after) in refused.json()["detail"]
-        assert comparable(await owner.get(by_code(unknown, right), headers=english)) == (
-            comparable(refused)
-        )
-        # Only that code is refused, and the receipt's QR still works.
-        other_code = code[:-4] + "0002"
-        assert (await owner.get(by_code(other_code, right))).status_code == 404
-        assert (await owner.get(f"{LOOKUP}/{dossier.lookup_token}")).status_code == 200
-        # The shape of the query is still checked first, the same for every code.
-        assert (await owner.get(by_code(code, "12"))).status_code == 400
+    # Three wrong guesses cost nothing: the owner is answered at once.
+    for n in range(3):
+        async with from_address(client, f"203.0.113.{n}") as guesser:
+            assert await status(guesser, by_code(code, wrong_digits(right, n))) == 404
+            assert await status(guesser, by_code(unknown, wrong_digits(right, n))) == 404
+    async with owner_at(client) as owner:
+        assert await status(owner, by_code(code, right)) == 200
 
-        clock.advance(dt.timedelta(seconds=retry_after - 1))
-        assert (await owner.get(by_code(code, right))).status_code == 429
+    # Someone guessing from many addresses, each far below its own limit, as fast as the code
+    # lets them: each further miss makes the code wait longer, up to a minute.
+    for n, wait in enumerate(WAITS, start=3):
+        async with from_address(client, f"203.0.113.{n}") as guesser:
+            typed = code if n % 2 else f" {code.lower()} "  # the same code, as typed
+            assert await status(guesser, by_code(typed, wrong_digits(right, n))) == 404
+            assert await status(guesser, by_code(unknown, wrong_digits(right, n))) == 404
+            # Hammering while the code waits is refused, and adds nothing to the wait.
+            for extra in range(3):
+                hammered = await guesser.get(by_code(code, wrong_digits(right, 50 + n + extra)))
+                assert_slowed(hammered, wait, "vi")
+        async with owner_at(client) as owner:
+            refused = await owner.get(by_code(code, right), headers=ENGLISH)
+            assert_slowed(refused, wait)  # even with the right digits, for a few seconds
+            # A code nobody has, missed alike, is told the very same.
+            assert comparable(await owner.get(by_code(unknown, right), headers=ENGLISH)) == (
+                comparable(refused)
+            )
+        clock.advance(dt.timedelta(seconds=wait))
+
+    # The guessing stops; the owner waits what they are told, then gets in.
+    async with from_address(client, "203.0.113.99") as guesser:
+        assert await status(guesser, by_code(code, wrong_digits(right, 99))) == 404
+    async with owner_at(client) as owner:
+        assert_slowed(await owner.get(by_code(code, right), headers=ENGLISH), 60)
+        clock.advance(dt.timedelta(seconds=59))
+        assert_slowed(await owner.get(by_code(code, right), headers=ENGLISH), 1)
         clock.advance(dt.timedelta(seconds=1))
         found = await owner.get(by_code(code, right))
         assert found.status_code == 200, found.text
         assert found.json()["code"] == code
+
+
+async def test_misses_on_a_code_never_slow_its_qr_token_nor_the_signed_in_apps(
+    client: Client, settings: Settings, clock: FakeClock
+) -> None:
+    async with device(client) as desk_pc, device(client) as land_pc:
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        await staff(settings, land_pc, "Lê Thị Đất", ("handler", LAND_OFFICE))
+        dossier, right = await received_code(client, settings, desk_pc)
+        assert dossier.code is not None
+        await pile_up_misses(client, clock, dossier.code, 20)
+        async with from_address(client, "198.51.100.9") as stranger:
+            assert_slowed(await stranger.get(by_code(dossier.code, right), headers=ENGLISH), 60)
+            # The receipt's QR, scanned by anyone, is answered at once, again and again.
+            for _ in range(5):
+                by_token = await stranger.get(f"{LOOKUP}/{dossier.lookup_token}")
+                assert by_token.status_code == 200, by_token.text
+        # Nor are the owner's app (the receipt page) and the office's, where it waits.
+        receipt = await client.get(f"/api/v1/dossiers/{dossier.id}/receipt")
+        assert receipt.status_code == 200, receipt.text
+        assert receipt.json()["code"] == dossier.code
+        work = await land_pc.get(f"/api/v1/work/dossiers/{dossier.id}")
+        assert work.status_code == 200, work.text
+        assert work.json()["code"] == dossier.code
+
+
+async def test_a_code_not_issued_yet_gains_nothing_from_being_locked_ahead(
+    client: Client, settings: Settings, clock: FakeClock
+) -> None:
+    # Codes are numbered through the day: work in one morning, so the next ones are known.
+    today = clock.now().astimezone(LOCAL).date()
+    clock.current = dt.datetime.combine(today, dt.time(9, 0), tzinfo=LOCAL)
+    async with device(client) as desk_pc:
+        await staff(settings, desk_pc, "Trần Văn Bình", ("desk", SERVICE_CENTRE))
+        first, _ = await received_code(client, settings, desk_pc)
+        assert first.code is not None
+        number = int(first.code[-4:])
+        ahead = [f"{first.code[:-4]}{number + n:04d}" for n in (1, 2)]
+
+        # Someone piles wrong digits on the next two codes (the very next one last), twice as
+        # many as reach the longest wait.
+        for code in reversed(ahead):
+            await pile_up_misses(client, clock, code, 20)
+
+        # The desk receives the next dossier, which gets the first of those codes: its owner
+        # waits a minute at most, as after any nine misses, not an hour.
+        second, right = await received_code(client, settings, desk_pc)
+        assert second.code == ahead[0]
+        async with owner_at(client) as owner:
+            assert_slowed(await owner.get(by_code(ahead[0], right), headers=ENGLISH), 60)
+            clock.advance(dt.timedelta(seconds=60))
+            assert await status(owner, by_code(ahead[0], right)) == 200
+
+        # Three quarters of an hour on, every miss is forgiven: the next dossier's owner,
+        # mistyping as anyone may, is not slowed at all.
+        clock.advance(dt.timedelta(minutes=45))
+        third, right = await received_code(client, settings, desk_pc)
+        assert third.code == ahead[1]
+        async with owner_at(client, "198.51.100.8") as owner:
+            for n in range(3):
+                assert await status(owner, by_code(ahead[1], wrong_digits(right, n))) == 404
+            assert await status(owner, by_code(ahead[1], right)) == 200

@@ -75,6 +75,8 @@ def base_url(var_dir: Path) -> Iterator[str]:
         )
     env = {k: v for k, v in os.environ.items() if k != "MOTCUA_DATABASE_URL"}
     env["MOTCUA_VAR_DIR"] = str(var_dir)
+    # The profiles' X-Forwarded-For (`new_profile`) is honoured as from a proxy of ours.
+    env["MOTCUA_TRUSTED_PROXIES"] = "127.0.0.1,::1"
     server = subprocess.Popen(
         [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", "0"],
         cwd=ROOT,
@@ -139,8 +141,8 @@ def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
     """A new profile: no service worker, IndexedDB or saved language from an earlier test.
 
     Each profile is also a phone on its own network: the server counts rate limits per client
-    address, and uvicorn takes it from X-Forwarded-For sent by a local proxy (127.0.0.1), so the
-    tests do not share one sign-up budget.
+    address, taken from the X-Forwarded-For each profile sends (the server trusts 127.0.0.1 as
+    its proxy: MOTCUA_TRUSTED_PROXIES), so the tests do not share one sign-up budget.
     """
     context = new_profile(browser, base_url)
     yield context

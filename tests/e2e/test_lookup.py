@@ -1,8 +1,8 @@
 """The receipt on the citizen's phone and the public lookup (DESIGN §7): once the desk has
 received the dossier, its page shows the code, the due date and a QR that a camera reads as
 the lookup address; anyone opening it sees the progress and nothing personal. Looking up by
-code needs the last four digits of the applicant's phone, and a wrong guess is told nothing
-more than an unknown code."""
+code needs the last four digits of the applicant's phone, a wrong guess is told nothing
+more than an unknown code, and a code guessed at too often asks everyone to wait a little."""
 
 from __future__ import annotations
 
@@ -101,6 +101,19 @@ def test_the_receipt_qr_opens_the_public_lookup_with_nothing_personal(
         told.append(stranger.get_by_role("alert").inner_text())
         expect(stranger.get_by_role("region", name="Đăng ký khai sinh")).to_have_count(0)
     assert told[0] == told[1]
+
+    # Someone keeps guessing at a code: it soon makes everyone wait a few seconds, and the page
+    # says so, with the wait the server asks for.
+    for n in range(10):
+        with stranger.expect_response(lambda r: "/api/v1/lookup?" in r.url) as response:
+            look_up(stranger, unknown, f"{n:04d}")
+        if response.value.status == 429:
+            break
+    assert response.value.status == 429
+    seconds = response.value.headers["retry-after"]
+    expect(stranger.get_by_role("alert")).to_have_text(
+        f"Mã hồ sơ này vừa bị tra cứu sai nhiều lần. Vui lòng thử lại sau {seconds} giây."
+    )
 
     look_up(stranger, code, phone[-4:])
     progress = stranger.get_by_role("region", name="Đăng ký khai sinh")

@@ -16,17 +16,19 @@ from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.config import Settings
+from backend.core import proxies
 from backend.core.auth import Principal, access_policy
 from backend.core.clock import Clock
 from backend.core.errors import DomainError, Forbidden, RateLimited, Unauthorized
-from backend.core.ratelimit import Limit, RateLimiter
+from backend.core.ratelimit import Limit, RateLimiter, address_key
 from backend.features.identity import repository
 from backend.features.identity.service import session_is_live, token_hash
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 ALLOWED_FETCH_SITES = {"same-origin", "none"}
 LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)  # idle expiry need not be exact to the second
-# Per client address. Mobile carriers put many phones behind one address, so the limits are
+# Per client address (`client_address`; an IPv6 client counts as its whole /64, see
+# `address_key`). Mobile carriers put many phones behind one address, so the limits are
 # generous and apply to the requests that start a ceremony (each makes a challenge row); the
 # verify requests need such a challenge, single-use, so they cannot be hammered on their own.
 RATE_LIMITS = {
@@ -62,7 +64,14 @@ def _check_same_site(connection: ASGIConnection[Any, Any, Any, Any], settings: S
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    return connection.client.host if connection.client else "unknown"
+    """The client's address, the one answer for rate limits and the audit trail: the socket
+    peer, or, when the peer is one of `settings.trusted_proxies`, the right-most address in
+    X-Forwarded-For that is not a trusted proxy (backend.core.proxies). Uvicorn runs without
+    proxy headers, so the peer is the socket's."""
+    settings: Settings = connection.app.state.settings
+    peer = connection.client.host if connection.client else None
+    forwarded_for = connection.headers.getall("x-forwarded-for", [])
+    return proxies.client_address(peer, forwarded_for, proxies.networks(settings.trusted_proxies))
 
 
 async def load_principal(
@@ -102,7 +111,8 @@ async def enforce_access(
     _check_same_site(connection, settings)
     if (group := handler.opt.get("rate_limit")) is not None:
         limiter: RateLimiter = state.rate_limiter
-        wait = limiter.hit(group, client_address(connection), RATE_LIMITS[group], now)
+        client = address_key(client_address(connection))
+        wait = limiter.hit(group, client, RATE_LIMITS[group], now)
         if wait is not None:
             raise RateLimited(retry_after=wait)
     policy = access_policy(handler.opt)

@@ -6,12 +6,19 @@ blank `code` or `phone`, or a `phone` that is not four digits; it is the same fo
 so it cannot tell an existing code from another. A malformed code is a 404 like an unknown one.
 
 Codes are sequential, so one code's 10,000 digit combinations could be tried from many
-addresses, each under the per-address limit: misses are also counted per code, and a code
-missed `CODE_ATTEMPTS` times within the window is refused (the same 429 and Retry-After as
-the per-address limit) until the window ends, even with the right digits. Every well-formed
-code counts the same whether it exists or not, so the refusal tells nothing either; a
-malformed code cannot be any dossier's and is not counted. The QR token is not guessable and
-keeps only the per-address limit.
+addresses, each under its per-address limit. Misses are therefore also counted per code, from
+all addresses together, and slow that code down (`CODE_SLOWDOWN`): three misses are free, then
+each makes the code's next lookup wait 2 seconds, doubling up to a minute (429 `lookup-slowed`
+with Retry-After); lookups refused while it waits are not misses. The code is never closed:
+once the wait is over the right digits are answered, so misses cannot lock its owner out, and
+one miss is forgiven every five minutes, so misses piled on a code not issued yet cost its
+owner a minute at most, and nothing once forgiven. At a guess a minute, a code's 10,000
+combinations take a week whatever the number of addresses; the per-address limit (guard
+`RATE_LIMITS["lookup"]`) bounds what each address tries over all codes. What remains: someone
+who keeps a guess ready for each moment the code opens is answered before the owner, for as
+long as they spend a request a minute on that code; the QR token and the signed-in apps are
+never slowed. Every well-formed code is counted the same whether it exists or not, so the
+slowdown tells nothing either; a malformed code cannot be any dossier's and is not counted.
 
 Answers are `Cache-Control: no-store`: the token in the URL is a bearer credential and the
 progress is about someone's application, so no cache, shared or the browser's, keeps them; a
@@ -28,15 +35,19 @@ from litestar.params import FromPath, QueryParameter
 
 from backend.core.clock import Clock
 from backend.core.deps import Db
-from backend.core.errors import FieldProblem, InvalidQuery, RateLimited
-from backend.core.ratelimit import Limit, RateLimiter
+from backend.core.errors import FieldProblem, InvalidQuery
+from backend.core.ratelimit import RateLimiter, Slowdown
 from backend.features.lookup import service
 from backend.features.lookup.schemas import DossierProgress
 
 NO_STORE = {"cache-control": "no-store"}
-# Misses on one code, from any address, before the code is refused for the rest of the hour:
-# guessing its 10,000 digit combinations would take over two months.
-CODE_ATTEMPTS = Limit(10, dt.timedelta(hours=1))
+# Misses on one code, from any address: three free, then waits of 2, 4, ... 32, 60 seconds.
+CODE_SLOWDOWN = Slowdown(
+    free=3,
+    first=dt.timedelta(seconds=2),
+    longest=dt.timedelta(minutes=1),
+    forgiven_every=dt.timedelta(minutes=5),
+)
 CODE_GROUP = "lookup_code"
 
 
@@ -86,16 +97,17 @@ class LookupController(Controller):
         clock: Clock = request.app.state.clock
         now = clock.now()
         key = service.normalized_code(code)
-        if (wait := limiter.blocked(CODE_GROUP, key, CODE_ATTEMPTS, now)) is not None:
-            raise RateLimited(retry_after=wait)
+        if (wait := limiter.slowed(CODE_GROUP, key, CODE_SLOWDOWN, now)) is not None:
+            raise service.LookupSlowed(retry_after=wait)
         try:
             found = await service.get_by_code(db, code, digits)
         except service.LookupNotFound:
             if service.is_code_shaped(key):
-                limiter.hit(CODE_GROUP, key, CODE_ATTEMPTS, now)
+                limiter.missed(CODE_GROUP, key, CODE_SLOWDOWN, now)
             raise
         return Response(found, headers=NO_STORE)
 
+    # Never slowed by misses on the code: the token is not guessable.
     @get(
         "/{token:str}",
         operation_id="lookupDossierByToken",

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.core.errors import NotFound
+from backend.core.errors import NotFound, RateLimited
 from backend.features.dossiers.states import STATUS_CODES
 from backend.features.dossiers.workflow import route_of
 from backend.features.lookup.schemas import CurrentStep, DossierProgress, Name, TimelineEntry
@@ -35,6 +35,13 @@ class LookupNotFound(NotFound):
     """No received dossier answers to this token, or to this code with these digits."""
 
     problem_type = "dossier-lookup-not-found"
+
+
+class LookupSlowed(RateLimited):
+    """This code was missed too often lately: look it up again after `retry_after` seconds.
+    Told the same for every well-formed code, issued or not."""
+
+    problem_type = "lookup-slowed"
 
 
 def normalized_code(code: str) -> str:

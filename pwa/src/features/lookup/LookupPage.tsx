@@ -17,6 +17,7 @@ const tl = defineMessages(
     loading: 'Đang tra cứu…',
     notFound: 'Không tìm thấy hồ sơ với thông tin này. Hãy kiểm tra mã hồ sơ và 4 số cuối điện thoại.',
     tooMany: 'Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau {seconds} giây.',
+    slowed: 'Mã hồ sơ này vừa bị tra cứu sai nhiều lần. Vui lòng thử lại sau {seconds} giây.',
     failed: 'Không tra cứu được lúc này. Hãy kiểm tra kết nối mạng.',
     status: 'Tình trạng',
     received: 'Ngày tiếp nhận',
@@ -35,6 +36,7 @@ const tl = defineMessages(
     loading: 'Looking up…',
     notFound: 'No dossier matches. Check the dossier code and the last 4 digits of the phone.',
     tooMany: 'Too many lookups. Please try again in {seconds} seconds.',
+    slowed: 'This dossier code was recently looked up with wrong digits several times. Please try again in {seconds} seconds.',
     failed: 'The lookup failed. Check the network connection.',
     status: 'Status',
     received: 'Received',
@@ -68,10 +70,15 @@ type Lookup =
   | { state: 'found'; progress: Progress }
   | { state: 'failed'; message: string };
 
+// Wrong digits slow a code down for everyone (a few seconds, a minute at most): say so, so the
+// owner knows to wait rather than doubt their own digits.
+const SLOWED = 'urn:motcua:problem:lookup-slowed';
+
 function explain(error: unknown): string {
   if (error instanceof ApiError && error.status === 404) return tl('notFound');
   if (error instanceof ApiError && error.status === 429) {
-    return tl('tooMany', { seconds: error.retryAfter ?? 60 });
+    const seconds = error.retryAfter ?? 60;
+    return tl(error.problem?.type === SLOWED ? 'slowed' : 'tooMany', { seconds });
   }
   return tl('failed');
 }
