@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections.abc import Callable
 
+import pypdf
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,6 +15,8 @@ from PIL import Image
 
 from backend.features.uploads.images import UnreadableImage, reencode
 from backend.features.uploads.inspect import JPEG, PDF, PNG, WEBP, inspect_file, sniff
+from tests.support import pdfs
+from tests.support.documents import result_pdf
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -33,23 +37,17 @@ def jpeg_with_comment(comment: bytes) -> bytes:
 
 
 def pdf(body: bytes = b"", tail: bytes = b"") -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R " + body + b" >>\nendobj\n"
-        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-        b"trailer\n<< /Root 1 0 R >>\n%%EOF\n" + tail
-    )
+    catalog = b"<< /Type /Catalog /Pages 2 0 R " + body + b" >>"
+    return pdfs.PdfFile({1: catalog, 2: b"<< /Type /Pages /Kids [] /Count 0 >>"}).build() + tail
 
 
 def pdf_with_stream(content: bytes) -> bytes:
-    packed = zlib.compress(content)
-    stream = (
-        b"3 0 obj\n<< /Type /ObjStm /Filter /FlateDecode /Length "
-        + str(len(packed)).encode()
-        + b" >>\nstream\n"
-        + packed
-        + b"\nendstream\nendobj\n"
+    """`content` as the one object of a Flate object stream."""
+    return pdfs.with_object_stream(
+        {1: pdfs.CATALOG, 2: pdfs.PAGES, 5: content},
+        {3: pdfs.PAGE, 4: pdfs.stream(b"<< >>", pdfs.CONTENT)},
+        encode=pdfs.flate_encoded,
     )
-    return pdf().replace(b"trailer", stream + b"trailer")
 
 
 ZIP = b"PK\x03\x04" + b"\x14\x00" + b"\x00" * 24 + b"evil.js"
@@ -129,6 +127,110 @@ def test_png_text_chunk_with_html_is_refused() -> None:
     ids=["javascript", "escaped-name", "launch", "embedded-file", "in-object-stream"],
 )
 def test_pdf_with_active_content_is_refused(data: bytes) -> None:
+    assert inspect_file(data, PDF).refusal == "active_content"
+
+
+# Each hides something a reader would run or unpack where a search of the raw bytes does not
+# see it, or where the old check did not look (audit finding 5 and its neighbours).
+ACTIVE_CORPUS = {
+    "open-action-in-hex-object-stream": pdfs.open_action_in_hex_object_stream,
+    "open-action-behind-png-predictor": pdfs.open_action_behind_predictor,
+    "escaped-javascript-name": pdfs.escaped_javascript_name,
+    "additional-action-on-a-page": pdfs.page_additional_action,
+    "launch-link": pdfs.launch_action,
+    "embedded-file": pdfs.embedded_file,
+    "file-attachment-annotation": pdfs.file_attachment_annotation,
+    "xfa-form": pdfs.xfa_form,
+    "rich-media": pdfs.rich_media,
+    "javascript-added-by-an-update": pdfs.javascript_in_update,
+    "javascript-in-an-earlier-revision": pdfs.javascript_in_earlier_revision,
+    "uri-action-on-open": lambda: pdfs.one_page(
+        catalog=b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /URI /URI (http://x) >> >>"
+    ),
+    "javascript-link": lambda: pdfs.one_page(
+        page=pdfs.PAGE[:-2] + b" /Annots [<< /Subtype /Link /Rect [0 0 9 9] "
+        b"/A << /S /URI /URI (javascript:alert\\(1\\)) >> >>] >>"
+    ),
+    "javascript-in-an-unlisted-object": pdfs.javascript_in_unlisted_object,
+}
+
+
+@pytest.mark.parametrize("build", ACTIVE_CORPUS.values(), ids=ACTIVE_CORPUS.keys())
+def test_active_content_is_found_wherever_the_pdf_puts_it(build: Callable[[], bytes]) -> None:
+    data = build()
+    assert inspect_file(data, PDF).refusal == "active_content"
+
+
+CLEAN_CORPUS = {
+    "one-page": pdfs.one_page,
+    "several-pages": pdfs.multi_page,
+    "made-by-fpdf2-like-our-receipts": pdfs.fpdf2_document,
+    "result-document": result_pdf,
+    "page-added-by-an-update": pdfs.clean_update,
+    "clean-hex-object-stream": lambda: pdfs.with_object_stream(
+        {1: pdfs.CATALOG, 2: pdfs.PAGES}, {3: pdfs.PAGE, 4: pdfs.stream(b"<< >>", pdfs.CONTENT)}
+    ),
+    "clean-predictor-object-stream": lambda: pdfs.with_object_stream(
+        {1: pdfs.CATALOG, 2: pdfs.PAGES},
+        {3: pdfs.PAGE, 4: pdfs.stream(b"<< >>", pdfs.CONTENT)},
+        encode=pdfs.predictor_encoded(columns=7),
+    ),
+    "open-action-that-goes-to-a-page": lambda: pdfs.one_page(
+        catalog=b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit] >> >>"
+    ),
+    "web-link": lambda: pdfs.one_page(
+        page=pdfs.PAGE[:-2] + b" /Annots [<< /Subtype /Link /Rect [0 0 9 9] "
+        b"/A << /S /URI /URI (https://dichvucong.gov.vn) >> >>] >>"
+    ),
+}
+
+
+@pytest.mark.parametrize("build", CLEAN_CORPUS.values(), ids=CLEAN_CORPUS.keys())
+def test_clean_pdfs_pass(build: Callable[[], bytes]) -> None:
+    assert inspect_file(build(), PDF).refusal is None
+
+
+def test_a_decompression_bomb_is_refused_not_inflated() -> None:
+    assert inspect_file(pdfs.flate_bomb(megabytes=200), PDF).refusal == "malformed"
+
+
+def test_a_spent_decoding_budget_refuses_instead_of_skipping_what_follows() -> None:
+    """Object streams under the per-stream limit but over the file's budget, then the
+    hidden catalog: the file is refused, not accepted with its last streams unread."""
+    hidden = pdfs.open_action_in_hex_object_stream()
+    padded = pdfs.incremental_update(hidden, {20: pdfs.bomb_stream(30), 21: pdfs.bomb_stream(30)})
+    assert inspect_file(padded, PDF).refusal == "malformed"
+
+
+def test_a_pdf_locked_with_a_password_cannot_be_checked() -> None:
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdfs.one_page()))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert inspect_file(out.getvalue(), PDF).refusal == "malformed"
+
+
+def test_active_content_is_found_in_a_pdf_encrypted_without_a_password() -> None:
+    """Permissions-only encryption (an empty user password) hides strings and object
+    streams from a byte search, not from a reader."""
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdfs.open_action_in_hex_object_stream()))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert inspect_file(out.getvalue(), PDF).refusal == "active_content"
+
+
+def test_a_pdf_the_library_cannot_read_is_malformed() -> None:
+    garbage = b"%PDF-1.4\n" + b"\x00garbage" * 50 + b"\n%%EOF\n"
+    assert inspect_file(garbage, PDF).refusal == "malformed"
+
+
+def test_an_unreadable_pdf_that_names_javascript_says_so() -> None:
+    """No cross-reference at all: a repairing reader still opens it and runs the script."""
+    data = (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /OpenAction << /S /J#61vaScript "
+        b"/JS (app.alert(1)) >> >>\nendobj\n%%EOF\n"
+    )
     assert inspect_file(data, PDF).refusal == "active_content"
 
 
