@@ -11,9 +11,9 @@ import pypdf
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
-from backend.features.uploads.images import UnreadableImage, reencode
+from backend.features.uploads.images import MAX_STORED_EDGE, UnreadableImage, dct_scale, reencode
 from backend.features.uploads.inspect import JPEG, PDF, PNG, WEBP, inspect_file, sniff
 from tests.support import pdfs
 from tests.support.documents import result_pdf
@@ -300,3 +300,109 @@ def test_an_image_that_does_not_decode_is_unreadable() -> None:
     data = image_bytes("JPEG")
     with pytest.raises(UnreadableImage):
         reencode(data[:200], PNG)
+
+
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
+    b'exif:GPSLatitude="10,45.5N" tiff:Make="PhoneMaker"/></rdf:RDF></x:xmpmeta>'
+)
+ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "save"),
+    [
+        ("JPEG", {"xmp": XMP, "icc_profile": ICC, "comment": b"PhoneMaker serial 1234"}),
+        ("WEBP", {"xmp": XMP, "icc_profile": ICC}),
+        ("PNG", {"icc_profile": ICC}),
+    ],
+)
+def test_xmp_icc_and_comments_are_dropped(fmt: str, save: dict[str, object]) -> None:
+    data = image_bytes(fmt, **save)
+    with Image.open(io.BytesIO(data)) as original:
+        assert original.info.get("icc_profile") == ICC  # the fixture carries them
+    cleaned = reencode(data, {"JPEG": JPEG, "PNG": PNG, "WEBP": WEBP}[fmt])
+    assert b"PhoneMaker" not in cleaned.data
+    assert b"GPSLatitude" not in cleaned.data
+    with Image.open(io.BytesIO(cleaned.data)) as stored:
+        assert not {"icc_profile", "xmp", "comment", "XML:com.adobe.xmp"} & set(stored.info)
+
+
+def test_png_text_chunks_are_dropped() -> None:
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "PhoneMaker at 10.7626N 106.6602E")
+    text.add_text("Author", "PhoneMaker", zip=True)
+    text.add_itxt("Description", "PhoneMaker, Hồ Chí Minh", lang="vi")
+    data = image_bytes("PNG", pnginfo=text)
+    with Image.open(io.BytesIO(data)) as original:
+        assert original.text  # type: ignore[attr-defined]
+    cleaned = reencode(data, PNG)
+    with Image.open(io.BytesIO(cleaned.data)) as stored:
+        assert stored.text == {}  # type: ignore[attr-defined]
+    assert b"PhoneMaker" not in cleaned.data
+
+
+def test_palette_transparency_survives() -> None:
+    image = Image.new("P", (8, 8), 1)
+    image.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    out = io.BytesIO()
+    image.save(out, "PNG", transparency=0)
+    with Image.open(io.BytesIO(reencode(out.getvalue(), PNG).data)) as stored:
+        assert (stored.mode, stored.info["transparency"]) == ("P", 0)
+
+
+def test_too_many_pixels_are_refused_from_the_header_before_decoding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A JPEG whose frame header claims 8000 x 7000 (56 megapixels) and holds one tiny scan:
+    refused by its size, and the decoder is never started."""
+    data = image_bytes("JPEG", (16, 16))
+    sof = data.index(b"\xff\xc0")
+    header = data[: sof + 5] + (7000).to_bytes(2, "big") + (8000).to_bytes(2, "big")
+    claimed = header + data[sof + 9 :]
+    decoded: list[object] = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self))
+    with pytest.raises(UnreadableImage, match="too many pixels"):
+        reencode(claimed, JPEG)
+    assert decoded == []
+
+
+def test_a_jpeg_larger_than_the_stored_maximum_is_decoded_scaled_down() -> None:
+    """Audit finding 6: a 7000 x 5000 photo is decoded by libjpeg at half size (DCT
+    scaling, no full-size bitmap) and stored with its long edge within MAX_STORED_EDGE."""
+    data = image_bytes("JPEG", (7000, 5000), quality=50)
+    cleaned = reencode(data, JPEG)
+    assert (cleaned.width, cleaned.height) == (3500, 2500)
+    assert max(cleaned.width, cleaned.height) <= MAX_STORED_EDGE
+
+
+def test_a_cmyk_jpeg_is_stored_as_rgb_and_scaled() -> None:
+    image = Image.new("CMYK", (9000, 600), (0, 200, 200, 0))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=50)
+    cleaned = reencode(out.getvalue(), JPEG)
+    assert (cleaned.width, cleaned.height) == (2250, 150)  # 1/4: the least that fits
+    with Image.open(io.BytesIO(cleaned.data)) as stored:
+        assert stored.mode == "RGB"
+
+
+def test_a_png_larger_than_the_stored_maximum_is_resized() -> None:
+    cleaned = reencode(image_bytes("PNG", (5000, 1000)), PNG)
+    assert (cleaned.width, cleaned.height) == (4096, 819)
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((2048, 1536), None),
+        ((4096, 4096), None),
+        ((4097, 100), (2049, 50)),
+        ((7000, 7000), (3500, 3500)),
+        ((9000, 600), (2250, 150)),
+        ((40000, 1000), (5000, 125)),  # even 1/8 leaves it too long: resized after
+    ],
+)
+def test_dct_scale_takes_the_least_reduction_that_fits(
+    size: tuple[int, int], expected: tuple[int, int] | None
+) -> None:
+    assert dct_scale(*size) == expected
