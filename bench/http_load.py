@@ -9,20 +9,23 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"listening on http://[^:]+:(\d+)")
 
 
 @contextmanager
-def running(command: Sequence[str], env: dict[str, str]) -> Iterator[str]:
-    """Start a server that prints `... listening on http://host:port` and yield its base URL."""
+def running(command: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Iterator[str]:
+    """Start a server that prints `... listening on http://host:port` and yield its base URL
+    (run from `cwd`, this checkout by default)."""
     process = subprocess.Popen(
         command,
-        cwd=ROOT,
+        cwd=cwd or ROOT,
         env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -37,11 +40,23 @@ def running(command: Sequence[str], env: dict[str, str]) -> Iterator[str]:
     if port is None:
         process.wait()
         raise RuntimeError(f"{command} exited with {process.returncode} before listening")
+    # Keep reading what the server prints: a full pipe would stop it mid-request.
+    log = os.environ.get("MOTCUA_BENCH_SERVER_LOG")
+    drain = threading.Thread(target=_drain, args=(process.stdout, log), daemon=True)
+    drain.start()
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=15)
+        drain.join(timeout=5)
+
+
+def _drain(stream: IO[str], log: str | None) -> None:
+    """Read the server's output to its end, into `log` when one is named."""
+    with open(log or os.devnull, "a") as out:
+        for line in stream:
+            out.write(line)
 
 
 def _wrk_script(paths: Sequence[str]) -> str:

@@ -24,7 +24,15 @@ from sqlalchemy.ext.asyncio import (
 
 from backend.core.errors import DomainError
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a writer waits for SQLite's one write lock before "database is locked". SQLite's
+# busy handler polls (sleeps of up to 100 ms) rather than queueing, so under load a writer
+# can lose the lock to newcomers for seconds while every holder keeps it for milliseconds:
+# 16 citizens uploading and submitting at once (bench/upload_load.py) saw waits past 5 s
+# and answered 503s at 5000 ms, none at this value (slowest request about 9 s).
+# Transactions stay deferred: pysqlite begins one at its first write, so a read never has
+# to upgrade to a write, and BEGIN IMMEDIATE everywhere would make reads queue for the
+# write lock too.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 # JSON columns hold forms and fee lists: msgspec reads and writes them several times faster.
 JSON_CODEC: dict[str, Any] = {
     "json_serializer": lambda value: msgspec.json.encode(value).decode(),

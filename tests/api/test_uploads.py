@@ -23,6 +23,7 @@ from backend.features.uploads import service
 from backend.features.uploads.blobs import FileSystemBlobStore
 from backend.models import Attachment, UploadSession
 from tests.api.test_sync import Installation, database, signed_in_installation
+from tests.support import pdfs
 from tests.support.identity import FakeClock, device
 
 Client = AsyncTestClient[Litestar]
@@ -392,6 +393,30 @@ async def test_bad_content_is_refused_with_a_clear_problem(
     assert problem["detail"]  # Vietnamese by default
     assert (attachment.status, attachment.reject_reason) == ("rejected", reason)
     assert attachment.stored_sha256 is None
+
+
+@pytest.mark.parametrize(
+    "build",
+    [pdfs.open_action_in_hex_object_stream, pdfs.open_action_behind_predictor],
+    ids=["ascii-hex-object-stream", "flate-png-predictor-object-stream"],
+)
+async def test_a_pdf_hiding_javascript_in_an_object_stream_is_refused(
+    client: Client, settings: Settings, build: Any
+) -> None:
+    """Audit finding 5: these were accepted and served inline."""
+    response, attachment = await refused(client, settings, build(), "application/pdf")
+    assert response.status_code == 422, response.text
+    assert response.json()["reason"] == "active_content"
+    assert (attachment.status, attachment.reject_reason) == ("rejected", "active_content")
+    assert attachment.stored_sha256 is None
+
+
+async def test_a_clean_pdf_becomes_available_unchanged(client: Client, settings: Settings) -> None:
+    upload = await registered_upload(client, pdfs.fpdf2_document(pages=3), "application/pdf")
+    assert (await upload.send_all()).status_code == 204
+    attachment = await stored_attachment(settings, upload.attachment_id)
+    assert attachment.status == "available"
+    assert attachment.stored_sha256 == attachment.sha256  # PDFs are stored as sent
 
 
 async def test_the_problem_speaks_english_when_asked(client: Client, settings: Settings) -> None:

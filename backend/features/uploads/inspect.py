@@ -1,18 +1,19 @@
-"""What an uploaded file really is, from its bytes alone (no I/O, no image library).
+"""What an uploaded file really is, from its bytes (no I/O).
 
 `inspect_file` names the type by its magic bytes and refuses polyglots: files that are a
 valid image or PDF and also something else a browser or reader would run or unpack — a PDF
 header in the first kilobyte of an image (readers look there), a zip, HTML or script payload
-hidden in metadata or after the image's end marker, or a PDF with JavaScript, launch actions
-or embedded files (also when hidden behind `#xx` name escapes or inside compressed streams).
+hidden in metadata or after the image's end marker, or a PDF with trailing bytes. A PDF is
+then read as a reader would (`pdf.pdf_refusal`): JavaScript, actions and embedded files are
+found wherever the file's structure puts them, not wherever its raw bytes show them.
 """
 
 from __future__ import annotations
 
-import re
 import struct
-import zlib
 from dataclasses import dataclass
+
+from backend.features.uploads.pdf import pdf_refusal
 
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -33,11 +34,6 @@ FOREIGN_MARKERS = (
     b"<iframe",
     b"javascript:",
 )
-# PDF names that run code, start programs or carry other files.
-ACTIVE_PDF_NAMES = frozenset(
-    {"javascript", "js", "launch", "embeddedfile", "embeddedfiles", "richmedia", "xfa"}
-)
-MAX_INFLATED = 50_000_000  # per PDF: scanning compressed streams must not become a bomb
 PADDING = b"\x00\r\n\t "
 
 
@@ -156,47 +152,11 @@ def _check_webp(data: bytes) -> str | None:
     return _tail_refusal(data[end:])
 
 
-_PDF_NAME = re.compile(rb"/((?:[A-Za-z0-9_.+-]|#[0-9A-Fa-f]{2})+)")
-_PDF_STREAM = re.compile(rb"stream\r?\n")
-
-
-def _pdf_names(data: bytes) -> set[str]:
-    names = set()
-    for match in _PDF_NAME.finditer(data):
-        raw = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), match.group(1))
-        names.add(raw.decode("latin-1").lower())
-    return names
-
-
-def _inflated_streams(data: bytes) -> list[bytes]:
-    """The Flate streams' contents (best effort; object streams can hide dictionaries)."""
-    found: list[bytes] = []
-    budget = MAX_INFLATED
-    for match in _PDF_STREAM.finditer(data):
-        start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            break
-        inflater = zlib.decompressobj()
-        try:
-            content = inflater.decompress(data[start:end], budget)
-        except zlib.error:
-            continue
-        budget -= len(content)
-        found.append(content)
-        if budget <= 0:
-            break
-    return found
-
-
 def _check_pdf(data: bytes) -> str | None:
-    """No active content; nothing but padding after the last %%EOF."""
+    """Nothing but padding after the last %%EOF, and no active content anywhere."""
     last_eof = data.rfind(b"%%EOF")
     if last_eof < 0:
         return "malformed"
     if _tail_refusal(data[last_eof + 5 :]):
         return "polyglot"
-    for part in (data, *_inflated_streams(data)):
-        if _pdf_names(part) & ACTIVE_PDF_NAMES:
-            return "active_content"
-    return None
+    return pdf_refusal(data)

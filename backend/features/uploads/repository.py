@@ -51,3 +51,21 @@ async def uploads_of(db: AsyncSession, attachment_id: str) -> list[UploadSession
 async def expired_uploads(db: AsyncSession, now: dt.datetime) -> list[UploadSession]:
     query = select(UploadSession).where(UploadSession.expires_at <= now)
     return list((await db.execute(query)).scalars())
+
+
+async def complete_uploads_of_pending_attachments(
+    db: AsyncSession, now: dt.datetime
+) -> list[tuple[UploadSession, Attachment]]:
+    """Live uploads holding every byte whose attachment has no outcome yet: checks a crash
+    left pending (or running right now). For the housekeeping job, across accounts."""
+    query = (
+        select(UploadSession, Attachment)
+        .join(Attachment, Attachment.id == UploadSession.attachment_id)
+        .where(
+            UploadSession.offset == UploadSession.length,
+            UploadSession.expires_at > now,
+            Attachment.status == "pending",
+        )
+        .order_by(UploadSession.created_at)
+    )
+    return [(row[0], row[1]) for row in await db.execute(query)]

@@ -12,6 +12,7 @@ import email.utils
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, head, patch, post, route
+from litestar.datastructures import ResponseHeader
 from litestar.enums import HttpMethod
 from litestar.params import FromPath
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -95,18 +96,26 @@ class UploadController(Controller):
         http_method=[HttpMethod.OPTIONS],
         operation_id="describeUploads",
         summary="The tus version, extensions and limits this server supports",
+        description="Answered in headers only: a 204 with no body.",
         opt={"access": "public"},
         status_code=204,
+        response_headers=[
+            ResponseHeader(name=name, value=value, description=description)
+            for name, value, description in (
+                ("Tus-Version", TUS_VERSION, "The tus versions spoken"),
+                ("Tus-Extension", TUS_EXTENSIONS, "The tus extensions supported"),
+                ("Tus-Max-Size", str(service.MAX_BYTES), "The largest upload, in bytes"),
+                (
+                    "Tus-Checksum-Algorithm",
+                    ",".join(service.CHECKSUM_ALGORITHMS),
+                    "Checksums a chunk may carry",
+                ),
+            )
+        ],
     )
-    async def capabilities(self) -> Response[None]:
-        return no_content(
-            {
-                "tus-version": TUS_VERSION,
-                "tus-extension": TUS_EXTENSIONS,
-                "tus-max-size": str(service.MAX_BYTES),
-                "tus-checksum-algorithm": ",".join(service.CHECKSUM_ALGORITHMS),
-            }
-        )
+    async def capabilities(self) -> None:
+        """Returns None (not a `Response[None]`, which OpenAPI would document as a JSON
+        `null`): the schema then says what the answer is, a 204 with no content."""
 
     @post(
         "/",
@@ -133,20 +142,22 @@ class UploadController(Controller):
         "/{upload_id:str}",
         operation_id="getUploadOffset",
         summary="How many bytes of the upload the server has (tus core)",
+        description="A complete upload whose check is pending is checked first: the full "
+        "offset means the file is available; a refused one answers 422.",
         opt=SIGNED_IN,
         before_request=require_tus_version,
     )
-    async def status(self, request: AnyRequest, db: Db, upload_id: FromPath[str]) -> Response[None]:
-        upload, _ = await service.get_upload(db, upload_context(request), upload_id)
-        return no_content(
-            {
-                "upload-offset": str(upload.offset),
-                "upload-length": str(upload.length),
-                "upload-expires": http_date(upload),
-                "cache-control": "no-store",
-            },
-            status=200,
-        )
+    async def status(self, request: AnyRequest, upload_id: FromPath[str]) -> Response[None]:
+        # Its own sessions, not the request transaction: finishing a check holds none.
+        sessions = request.app.state.db_sessions
+        upload = await service.upload_offset(sessions, upload_context(request), upload_id)
+        headers = {
+            "upload-offset": str(upload.offset),
+            "upload-length": str(upload.length),
+            "upload-expires": http_date(upload),
+            "cache-control": "no-store",
+        }
+        return Response(None, status_code=200, headers=headers)  # HEAD: Litestar sends no body
 
     @patch(
         "/{upload_id:str}",
@@ -156,14 +167,16 @@ class UploadController(Controller):
         before_request=require_tus_version,
         status_code=204,
     )
-    async def append(self, request: AnyRequest, db: Db, upload_id: FromPath[str]) -> Response[None]:
+    async def append(self, request: AnyRequest, upload_id: FromPath[str]) -> Response[None]:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != OFFSET_MEDIA_TYPE:
             raise WrongContentType(expected=OFFSET_MEDIA_TYPE)
         offset = service.parse_length(request.headers.get("upload-offset"), "upload_offset")
         chunk = await request.body()
+        # Its own transactions, not the request's: the chunk commits before the whole file
+        # is checked, and the check holds no database lock (see service's module doc).
         upload = await service.append_chunk(
-            db,
+            request.app.state.db_sessions,
             upload_context(request),
             upload_id,
             offset=offset,

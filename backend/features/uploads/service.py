@@ -7,6 +7,26 @@ checks: the whole file's SHA-256 against the declared one, magic bytes and polyg
 images are re-encoded without metadata and the result stored content-addressed. The
 attachment becomes `available`, or `rejected` with a reason; either way the owner's clients
 hear of it through the change log.
+
+The checks take seconds for a big scan, so they run with no transaction open: a chunk and
+its offset commit first (transaction 1), the whole file is checked and stored (no
+transaction: no database lock is held, other citizens' writes go on), then the outcome and
+its change-log entry commit (transaction 2). An upload is therefore in one of these states:
+
+  receiving      offset < length                        PATCH appends, HEAD tells the offset
+  check pending  offset == length, attachment pending   every byte is committed, no outcome
+                                                        is: the check is running, or the
+                                                        process died before transaction 2
+  available      offset == length, attachment available HEAD tells the full offset
+  rejected       no session, attachment rejected        HEAD is a 404; the reason came with
+                                                        the last PATCH's 422 and the log
+
+A check pending is finished by whoever next asks: the next HEAD or PATCH of the upload (so
+HEAD never reports the full offset of a file that is not available: tus clients take that
+as success) or the `finish-upload-checks` job. Finishing is idempotent: the outcome is
+claimed with a conditional UPDATE on the still pending attachment, so two finishers (a retry
+racing the first request, two processes) store one outcome; within a process a second
+finisher waits for the first instead of decoding the same photo twice.
 """
 
 from __future__ import annotations
@@ -16,17 +36,22 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import re
 import secrets
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.config import Settings
 from backend.core.auth import Principal
-from backend.core.errors import Conflict, DomainError, NotFound
+from backend.core.errors import Conflict, DomainError, NotFound, TransientFailure
 from backend.features.sync import changelog
 from backend.features.sync.registry import MutationContext, MutationRejected, mutation
 from backend.features.uploads import repository
@@ -41,6 +66,9 @@ MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 CHUNK_BYTES = 1_000_000
 UPLOAD_LIFETIME = dt.timedelta(hours=24)
 CHECKSUM_ALGORITHMS = ("sha256",)
+# A tus length or offset: ASCII digits only (str.isdigit also takes "²" and "٣"), and no
+# more of them than any file we could take needs.
+_HEADER_INTEGER = re.compile(r"[0-9]{1,15}")
 
 
 class UploadNotFound(NotFound):
@@ -192,7 +220,8 @@ def parse_metadata(header: str | None) -> dict[str, str]:
 
 
 def parse_length(value: str | None, reason: str) -> int:
-    if value is None or not value.isdigit():
+    """A tus header integer (`Upload-Length`, `Upload-Offset`); anything else is a 400."""
+    if value is None or not _HEADER_INTEGER.fullmatch(value):
         raise UploadInvalid(reason=reason)
     return int(value)
 
@@ -281,8 +310,25 @@ def _write_at(path: str, offset: int, chunk: bytes) -> None:
         file.truncate()
 
 
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@asynccontextmanager
+async def _database_busy_is_transient() -> AsyncIterator[None]:
+    """A database that stays locked or drops the connection: a 503 the client retries."""
+    try:
+        yield
+    except DBAPIError as exc:
+        text = str(exc.orig or exc).lower()
+        if exc.connection_invalidated or any(
+            word in text for word in ("locked", "busy", "deadlock", "serialize", "connection")
+        ):
+            raise TransientFailure(retry_after=2) from exc
+        raise
+
+
 async def append_chunk(
-    db: AsyncSession,
+    sessions: Sessions,
     ctx: UploadContext,
     upload_id: str,
     *,
@@ -290,18 +336,32 @@ async def append_chunk(
     chunk: bytes,
     checksum: str | None,
 ) -> UploadSession:
-    """Write the chunk at `offset` (which must be the upload's offset); the last one makes the
-    attachment available or rejected."""
-    upload, attachment = await get_upload(db, ctx, upload_id, for_update=True)
-    if offset != upload.offset:
-        raise OffsetMismatch(offset=upload.offset)
-    if offset + len(chunk) > upload.length:
-        raise UploadInvalid(reason="beyond_length", length=upload.length)
-    check_chunk_checksum(checksum, chunk)
-    if not chunk:
-        return upload
+    """Write the chunk at `offset` (which must be the upload's offset) and commit it; the
+    last one then has the file checked, outside any transaction (see the module doc), and
+    makes the attachment available or rejected. An empty chunk at the end of a complete
+    upload whose check is pending finishes that check."""
+    async with _database_busy_is_transient(), sessions() as db:
+        async with db.begin():
+            upload, attachment = await get_upload(db, ctx, upload_id, for_update=True)
+            if offset != upload.offset:
+                raise OffsetMismatch(offset=upload.offset)
+            if offset + len(chunk) > upload.length:
+                raise UploadInvalid(reason="beyond_length", length=upload.length)
+            check_chunk_checksum(checksum, chunk)
+            if chunk:
+                await _claim_and_write(db, upload, offset, chunk)
+        if upload.offset < upload.length or attachment.status != "pending":
+            return upload
+        return await finish_check(db, ctx, upload.id)
+
+
+async def _claim_and_write(
+    db: AsyncSession, upload: UploadSession, offset: int, chunk: bytes
+) -> None:
     # Claim the offset first: the row stays locked until commit, so two writers of the same
-    # upload cannot both write at this offset.
+    # upload cannot both write at this offset. The bytes are written before the commit, so
+    # a committed offset has its bytes in the file (a power cut may still lose them from the
+    # page cache: the check then finds the file short and rewinds).
     claimed = await db.execute(
         update(UploadSession)
         .where(UploadSession.id == upload.id, UploadSession.offset == offset)
@@ -312,9 +372,17 @@ async def append_chunk(
         raise OffsetMismatch(offset=upload.offset)
     await asyncio.to_thread(_write_at, upload.temp_path, offset, chunk)
     await db.refresh(upload)
-    if upload.offset == upload.length:
-        await _finish(db, ctx, upload, attachment)
-    return upload
+
+
+async def upload_offset(sessions: Sessions, ctx: UploadContext, upload_id: str) -> UploadSession:
+    """The upload as HEAD reports it. A complete upload whose check is pending is finished
+    first, so a full offset always means the file is available."""
+    async with _database_busy_is_transient(), sessions() as db:
+        async with db.begin():
+            upload, attachment = await get_upload(db, ctx, upload_id)
+        if upload.offset < upload.length or attachment.status != "pending":
+            return upload
+        return await finish_check(db, ctx, upload.id)
 
 
 @dataclass(frozen=True)
@@ -346,29 +414,126 @@ def clean_content(data: bytes, media_type: str) -> Verified | str:
     return Verified(image.data, {"width": image.width, "height": image.height})
 
 
+# One lock per upload being finished in this process (gone with its last holder).
+_FINISHING: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _finishing_lock(upload_id: str) -> asyncio.Lock:
+    lock = _FINISHING.get(upload_id)
+    if lock is None:
+        lock = _FINISHING[upload_id] = asyncio.Lock()
+    return lock
+
+
+def is_being_finished(upload_id: str) -> bool:
+    lock = _FINISHING.get(upload_id)
+    return lock is not None and lock.locked()
+
+
+async def finish_check(db: AsyncSession, ctx: UploadContext, upload_id: str) -> UploadSession:
+    """Check a complete upload's file and commit the outcome (see the module doc). `db`
+    must have no transaction open: none is while the file is read, checked and stored.
+    Raises UploadRefused when the file fails a check."""
+    return await _finish(
+        db,
+        upload_id,
+        account_id=ctx.principal.account_id,
+        now=ctx.now,
+        blobs=ctx.blobs,
+    )
+
+
 async def _finish(
-    db: AsyncSession, ctx: UploadContext, upload: UploadSession, attachment: Attachment
-) -> None:
-    data = await asyncio.to_thread(Path(upload.temp_path).read_bytes)
-    outcome = await asyncio.to_thread(verify_content, data, attachment)
-    attachment.version += 1
-    if isinstance(outcome, str):
-        attachment.status = "rejected"
-        attachment.reject_reason = outcome
-        await db.delete(upload)
-        await _log(db, attachment, ctx.now)
-        await asyncio.to_thread(_remove, upload.temp_path)
-        raise UploadRefused(reason=outcome)
-    stored_sha256 = await asyncio.to_thread(ctx.blobs.put, outcome.stored)
-    attachment.status = "available"
-    attachment.stored_sha256 = stored_sha256
-    attachment.stored_bytes = len(outcome.stored)
-    attachment.capture = outcome.capture
-    attachment.available_at = ctx.now
-    await _log(db, attachment, ctx.now)
+    db: AsyncSession, upload_id: str, *, account_id: str, now: dt.datetime, blobs: BlobStore
+) -> UploadSession:
+    async with _finishing_lock(upload_id):
+        db.expunge_all()  # read the rows as they are now, not as this session last saw them
+        async with db.begin():  # what is there to finish, now that we hold the lock
+            found = await repository.find_own_upload(db, upload_id, account_id)
+        if found is None:
+            raise UploadNotFound()  # rejected, replaced or terminated meanwhile
+        upload, attachment = found
+        if attachment.status != "pending" or upload.offset < upload.length:
+            return upload  # someone finished it while we waited
+        seen_version = attachment.version
+        try:
+            data = await asyncio.to_thread(Path(upload.temp_path).read_bytes)
+        except FileNotFoundError:
+            raise UploadNotFound() from None  # a new upload of the attachment replaced it
+        if len(data) < upload.length:  # the bytes did not survive a crash: send them again
+            async with db.begin():
+                await _rewind(db, upload, len(data))
+            return upload
+        outcome = await asyncio.to_thread(verify_content, data, attachment)
+        del data
+        stored_sha256 = None
+        if not isinstance(outcome, str):
+            stored_sha256 = await asyncio.to_thread(blobs.put, outcome.stored)
+        async with db.begin():
+            if not await _claim_outcome(db, attachment, seen_version):
+                return upload  # another process stored its outcome first
+            await db.refresh(attachment)
+            if isinstance(outcome, str):
+                attachment.status = "rejected"
+                attachment.reject_reason = outcome
+                await db.delete(upload)
+            else:
+                attachment.status = "available"
+                attachment.stored_sha256 = stored_sha256
+                attachment.stored_bytes = len(outcome.stored)
+                attachment.capture = outcome.capture
+                attachment.available_at = now
+            await _log(db, attachment, now)
     # The finished session stays until it expires, so a client that lost the last answer
     # asks HEAD and learns the upload is complete; its partial file is no longer needed.
     await asyncio.to_thread(_remove, upload.temp_path)
+    if isinstance(outcome, str):
+        raise UploadRefused(reason=outcome)
+    return upload
+
+
+async def _claim_outcome(db: AsyncSession, attachment: Attachment, seen_version: int) -> bool:
+    """Take the right to store the outcome: the attachment must still be pending at the
+    version we checked (single use, like a token)."""
+    claimed = await db.execute(
+        update(Attachment)
+        .where(
+            Attachment.id == attachment.id,
+            Attachment.status == "pending",
+            Attachment.version == seen_version,
+        )
+        .values(version=seen_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def _rewind(db: AsyncSession, upload: UploadSession, offset: int) -> None:
+    await db.execute(
+        update(UploadSession)
+        .where(UploadSession.id == upload.id)
+        .values(offset=offset)
+        .execution_options(synchronize_session=False)
+    )
+    await db.refresh(upload)
+
+
+async def finish_pending_checks(sessions: Sessions, blobs: BlobStore, now: dt.datetime) -> int:
+    """Finish the checks a crash left pending (complete uploads of pending attachments);
+    each in its own short transactions, none held while checking. Uploads being finished
+    in this process are left to their request. Returns how many were finished."""
+    async with sessions() as db:
+        async with db.begin():
+            pending = await repository.complete_uploads_of_pending_attachments(db, now)
+        finished = 0
+        for upload, attachment in pending:
+            if is_being_finished(upload.id):
+                continue
+            # Refused or gone meanwhile: an outcome all the same.
+            with suppress(UploadRefused, UploadNotFound):
+                await _finish(db, upload.id, account_id=attachment.account_id, now=now, blobs=blobs)
+            finished += 1
+    return finished
 
 
 async def terminate_upload(db: AsyncSession, ctx: UploadContext, upload_id: str) -> None:
