@@ -38,7 +38,8 @@ class Account(Base):
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Who wrote the CCCD on the account at the desk, and when (None: the citizen gave it, or
     # it came with the account): recovery from a CCCD the same officer recorded waits 72 hours.
-    cccd_recorded_by: Mapped[str | None] = mapped_column(ForeignKey("account.id"))
+    # An account id without a foreign key, like the audit trail's (migration 0011 says why).
+    cccd_recorded_by: Mapped[str | None] = mapped_column(String(36))
     cccd_recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -41,15 +41,11 @@ def _detail(value: Any) -> dict[str, Any]:
 
 def upgrade() -> None:
     when = backend.models.base.UTCDateTime(timezone=True)
+    # Columns only (no foreign key to the officer, as the audit trail's actor has): SQLite
+    # would rebuild the account table for one, which every table pointing at it forbids.
     with op.batch_alter_table("account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cccd_recorded_by", sa.String(length=36), nullable=True))
         batch_op.add_column(sa.Column("cccd_recorded_at", when, nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_account_cccd_recorded_by_account"),
-            "account",
-            ["cccd_recorded_by"],
-            ["id"],
-        )
     with op.batch_alter_table("passkey", schema=None) as batch_op:
         batch_op.add_column(sa.Column("enrolled_via", sa.String(length=24), nullable=True))
         batch_op.add_column(sa.Column("restricted_until", when, nullable=True))
@@ -112,15 +108,14 @@ def downgrade() -> None:
             batch_op.f("fk_enrollment_token_agency_id_agency"), type_="foreignkey"
         )
         batch_op.drop_column("agency_id")
-    with op.batch_alter_table("session", schema=None) as batch_op:
-        batch_op.drop_column("verified_at")
-        batch_op.drop_column("passkey_id")
-    with op.batch_alter_table("passkey", schema=None) as batch_op:
-        batch_op.drop_column("restricted_until")
-        batch_op.drop_column("enrolled_via")
-    with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_account_cccd_recorded_by_account"), type_="foreignkey"
-        )
-        batch_op.drop_column("cccd_recorded_at")
-        batch_op.drop_column("cccd_recorded_by")
+    # Plain DROP COLUMN (SQLite 3.35+), not a batch rebuild: the account table cannot be
+    # rebuilt under the foreign keys pointing at it.
+    for table, column in (
+        ("session", "verified_at"),
+        ("session", "passkey_id"),
+        ("passkey", "restricted_until"),
+        ("passkey", "enrolled_via"),
+        ("account", "cccd_recorded_at"),
+        ("account", "cccd_recorded_by"),
+    ):
+        op.drop_column(table, column)
