@@ -97,6 +97,22 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
         "vi": "Tệp đính kèm này không còn chờ tải lên",
         "en": "This attachment is no longer waiting for its upload",
     },
+    "fresh-passkey-required": {
+        "vi": "Cần xác nhận lại bằng passkey",
+        "en": "Confirm with your passkey again",
+    },
+    "passkey-restricted": {
+        "vi": "Passkey mới chưa được làm việc này",
+        "en": "A new passkey may not do this yet",
+    },
+    "desk-recovery-second-officer": {
+        "vi": "Cần một cán bộ khác cấp mã khôi phục",
+        "en": "Another officer must issue the recovery",
+    },
+    "cccd-already-recorded": {
+        "vi": "Tài khoản đã có số CCCD",
+        "en": "The account already has a CCCD",
+    },
 }
 
 PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
@@ -291,6 +307,44 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
         "vi": "Tệp đính kèm này đã được xử lý ({status}).",
         "en": "This attachment has already been processed ({status}).",
     },
+    "fresh-passkey-required": {
+        "vi": "Thay đổi này cần bạn xác nhận lại bằng passkey (vân tay, khuôn mặt hoặc khóa "
+        "màn hình) trong 5 phút vừa qua.",
+        "en": "This change needs you to confirm with your passkey (fingerprint, face or screen "
+        "lock) within the last 5 minutes.",
+    },
+    "passkey-restricted.remove_older_passkey": {
+        "vi": "Passkey bạn đang dùng mới được thêm bằng liên kết hoặc khôi phục tài khoản, nên "
+        "đến {until} chưa thể xóa passkey cũ hơn. Hãy đăng nhập bằng passkey cũ, hoặc đợi "
+        "đến lúc đó.",
+        "en": "The passkey you are using was added recently by a link or an account recovery, "
+        "so until {until} it cannot remove older passkeys. Sign in with an older passkey, or "
+        "wait until then.",
+    },
+    "passkey-restricted.replace_recovery_codes": {
+        "vi": "Passkey bạn đang dùng mới được thêm bằng liên kết hoặc khôi phục tài khoản, nên "
+        "đến {until} chưa thể tạo mã khôi phục mới. Hãy đăng nhập bằng passkey cũ, hoặc đợi "
+        "đến lúc đó.",
+        "en": "The passkey you are using was added recently by a link or an account recovery, "
+        "so until {until} it cannot create new recovery codes. Sign in with an older passkey, "
+        "or wait until then.",
+    },
+    "desk-recovery-second-officer": {
+        "vi": "Bạn vừa ghi số CCCD cho tài khoản này, nên đến {until} một cán bộ khác phải "
+        "đối chiếu giấy tờ và cấp mã khôi phục.",
+        "en": "You recorded this account's CCCD, so until {until} another officer must check "
+        "the papers and issue the recovery.",
+    },
+    "cccd-already-recorded": {
+        "vi": "Tài khoản này đã có số CCCD; hãy đối chiếu với số đó để khôi phục.",
+        "en": "This account already has a CCCD number; check the card against it to recover.",
+    },
+    "forbidden.not_a_one_stop_desk": {
+        "vi": "Chỉ cán bộ bộ phận một cửa (Trung tâm Phục vụ hành chính công hoặc UBND xã, "
+        "phường) mới đối chiếu giấy tờ và khôi phục tài khoản.",
+        "en": "Only officers of a one-stop desk (the public service centre or a commune's "
+        "people's committee) check papers and recover accounts.",
+    },
 }
 
 FIELD_MESSAGES: Mapping[str, Mapping[Language, str]] = {
@@ -381,6 +435,22 @@ FIELD_MESSAGES: Mapping[str, Mapping[Language, str]] = {
     "bad_cursor": {
         "vi": "Con trỏ phân trang không hợp lệ; hãy tải lại từ trang đầu.",
         "en": "The page cursor is not valid; start again from the first page.",
+    },
+    "does_not_match_account": {
+        "vi": "Số giấy tờ không khớp với số CCCD của tài khoản. Không cấp mã khôi phục.",
+        "en": "The document number does not match the account's CCCD. No recovery is issued.",
+    },
+    "account_has_no_cccd": {
+        "vi": "Tài khoản chưa có số CCCD: hãy ghi số CCCD sau khi đối chiếu thẻ trước.",
+        "en": "The account has no CCCD yet: record it after checking the card first.",
+    },
+    "outside_your_agencies": {
+        "vi": "Bạn chỉ được phân quyền tại cơ quan mình quản trị và các đơn vị trực thuộc.",
+        "en": "You may assign roles only at the agency you administer and those below it.",
+    },
+    "attestation_required": {
+        "vi": "Hãy xác nhận bạn đã đối chiếu thẻ gốc với người đến quầy.",
+        "en": "Confirm that you checked the original card against the person at the desk.",
     },
 }
 

@@ -13,8 +13,12 @@ from backend.models.base import Base, JSONValue, UTCDateTime
 
 AccountKind = Literal["citizen", "staff"]
 Role = Literal["desk", "handler", "approver", "field", "postal", "admin"]
-CeremonyPurpose = Literal["sign_up", "sign_in", "enrollment"]
+CeremonyPurpose = Literal["sign_up", "sign_in", "enrollment", "reverification"]
 TokenPurpose = Literal["add_passkey", "staff_enrollment", "desk_recovery", "recovery_code"]
+# How a passkey came to the account: at sign-up, or through a one-time token of that purpose.
+PasskeyOrigin = Literal[
+    "sign_up", "add_passkey", "staff_enrollment", "desk_recovery", "recovery_code"
+]
 
 
 class Account(Base):
@@ -32,6 +36,11 @@ class Account(Base):
     user_handle: Mapped[str] = mapped_column(String(86), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Who wrote the CCCD on the account at the desk, and when (None: the citizen gave it, or
+    # it came with the account): recovery from a CCCD the same officer recorded waits 72 hours.
+    # An account id without a foreign key, like the audit trail's (migration 0011 says why).
+    cccd_recorded_by: Mapped[str | None] = mapped_column(String(36))
+    cccd_recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Passkey(Base):
@@ -48,6 +57,11 @@ class Passkey(Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Set when the authenticator's counter went backwards (a cloned key?): refused since.
     flagged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # None for passkeys older than migration 0011 whose origin the audit trail did not tell.
+    enrolled_via: Mapped[PasskeyOrigin | None] = mapped_column(String(24))
+    # A passkey that came by a link or a recovery may not remove older passkeys or replace
+    # the recovery codes before this time (DESIGN.md §5, Sensitive account changes).
+    restricted_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class WebAuthnCeremony(Base):
@@ -79,6 +93,11 @@ class Session(Base):
     user_agent: Mapped[str | None] = mapped_column(String(300))
     ip: Mapped[str | None] = mapped_column(String(64))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The passkey the session was opened, or last re-verified, with (no foreign key: the
+    # passkey may be removed, and then the sessions it opened end), and when the last
+    # re-verification ceremony succeeded: sensitive changes need it within five minutes.
+    passkey_id: Mapped[str | None] = mapped_column(String(1400))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RoleAssignment(Base):
@@ -117,6 +136,8 @@ class EnrollmentToken(Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("account.id"), index=True)
     purpose: Mapped[TokenPurpose] = mapped_column(String(24))
     created_by: Mapped[str | None] = mapped_column(ForeignKey("account.id"))
+    # The one-stop desk that issued a desk recovery (told to the citizen).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -188,6 +188,7 @@ async def test_cross_site_unsafe_requests_are_refused(
 ) -> None:
     person = Person(client)
     await person.sign_up()
+    await person.reverify()
     response = await client.post("/api/v1/account/recovery-codes", headers=headers)
     if allowed:
         assert response.status_code == 201

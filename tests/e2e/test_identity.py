@@ -3,6 +3,7 @@ working when the session expires, and shares a phone without sharing local data.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from collections.abc import Callable
@@ -11,7 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.e2e.conftest import VirtualAuthenticator, add_authenticator
+from backend.core.dates import format_date_time
+from tests.e2e.conftest import StaffMember, VirtualAuthenticator, add_authenticator
 
 pytestmark = pytest.mark.e2e
 
@@ -71,10 +73,17 @@ def open_in_app(page: Page, path: str) -> None:
     )
 
 
-def sign_up(page: Page, name: str, phone: str) -> None:
+def new_cccd() -> str:
+    """A well-formed CCCD number no other test uses (born in 1990 in province 075)."""
+    return f"0751900{secrets.randbelow(10**5):05d}"
+
+
+def sign_up(page: Page, name: str, phone: str, cccd: str | None = None) -> None:
     page.goto("/sign-up")
     page.get_by_label("Họ và tên").fill(name)
     page.get_by_label("Số điện thoại di động").fill(phone)
+    if cccd is not None:
+        page.get_by_label("Số căn cước công dân (CCCD)").fill(cccd)
     page.get_by_role("button", name="Tạo passkey").click()
     expect_account_page(page)
 
@@ -282,3 +291,127 @@ def test_a_recovery_code_replaces_a_lost_passkey_once(
     page.get_by_role("button", name="Dùng mã khôi phục").click()
     expect(page.get_by_role("alert").filter(has_text=LINK_SPENT)).to_be_visible()
     expect(page.get_by_role("heading", level=1, name="Đăng nhập", exact=True)).to_be_visible()
+
+
+PUBLIC_SERVICE_CENTRE = "000.00.01.H19"
+PUBLIC_SERVICE_CENTRE_NAME = "Trung tâm Phục vụ hành chính công tỉnh Đồng Nai"
+
+
+def passkey_items(page: Page) -> Locator:
+    return page.get_by_role("list", name="Passkey", exact=True).get_by_role("listitem")
+
+
+def remove_passkey(page: Page, name: str) -> Locator:
+    """Ask to remove a passkey and confirm (the page confirms with the passkey itself when the
+    server asks for it); the passkey's item, where the outcome shows."""
+    item = passkey_items(page).filter(has_text=name)
+    item.get_by_role("button", name=f"Xóa passkey {name}").click()
+    item.get_by_role("button", name=f"Xóa passkey {name}").click()  # the confirmation
+    return item
+
+
+def test_desk_recovery_checks_the_cccd_tells_the_citizen_and_cannot_remove_the_old_passkey(
+    page: Page,
+    authenticator: VirtualAuthenticator,
+    enroll_staff: Callable[..., StaffMember],
+    new_browser_context: Callable[[], BrowserContext],
+    server_rows: Callable[..., list[tuple[Any, ...]]],
+) -> None:
+    page.add_init_script(WITHOUT_AUTOFILL)  # signing in again later: the button's ceremony
+    name, phone, cccd = "Phan Thị Quyên", new_phone(), new_cccd()
+    sign_up(page, name, phone, cccd=cccd)
+    citizen_id = signed_in_account(page)["id"]
+
+    # At the one-stop desk, the officer finds the account and checks the card.
+    officer = enroll_staff("Trần Văn Bình", f"desk@{PUBLIC_SERVICE_CENTRE}").page
+    officer.get_by_role("link", name="Khôi phục tài khoản cho công dân").click()
+    expect(
+        officer.get_by_role("heading", level=1, name="Khôi phục tài khoản tại quầy")
+    ).to_be_visible()
+    officer.get_by_label("Số điện thoại hoặc số CCCD của công dân").fill(phone)
+    officer.get_by_role("button", name="Tìm tài khoản").click()
+    officer.get_by_role("button", name=f"Chọn {name}").click()
+    number = officer.get_by_label("Số định danh cá nhân trên giấy tờ")
+    number.fill("079190000000")  # someone else's card
+    officer.get_by_role("button", name="Cấp mã QR khôi phục").click()
+    expect(officer.get_by_text("Số giấy tờ không khớp với số CCCD của tài khoản.")).to_be_visible()
+    expect(number).to_have_attribute("aria-invalid", "true")
+    qr = officer.get_by_role("img", name="Mã QR để công dân tạo passkey mới")
+    expect(qr).to_have_count(0)
+    assert server_rows(
+        "SELECT count(*) FROM audit_event WHERE action = 'recovery.desk_refused' "
+        "AND subject_id = ?",
+        citizen_id,
+    ) == [(1,)]
+
+    number.fill(cccd)
+    officer.get_by_role("button", name="Cấp mã QR khôi phục").click()
+    expect(qr).to_be_visible()
+    link = officer.locator("figure").get_by_role("link").get_attribute("href")
+    assert link is not None
+    assert "/enroll#token=" in link
+
+    # The citizen's new phone creates a passkey from the QR; it is new, and limited.
+    new_phone_page = new_browser_context().new_page()
+    add_authenticator(new_phone_page.context, new_phone_page)
+    new_phone_page.goto(link)
+    new_phone_page.get_by_role("button", name="Tạo passkey").click()
+    expect_account_page(new_phone_page)
+    expect(passkey_items(new_phone_page)).to_have_count(2)
+    [(until,)] = server_rows(
+        "SELECT restricted_until FROM passkey WHERE account_id = ? AND enrolled_via = ?",
+        citizen_id,
+        "desk_recovery",
+    )
+    limited_until = format_date_time(dt.datetime.fromisoformat(until).replace(tzinfo=dt.UTC))
+    recovered = passkey_items(new_phone_page).filter(has_text="Passkey 2")
+    expect(recovered).to_contain_text("Thêm qua khôi phục tại quầy một cửa")
+    expect(recovered).to_contain_text(
+        f"Passkey mới: đến {limited_until} chưa thể xóa passkey cũ hơn hay tạo mã khôi phục mới."
+    )
+
+    # Signed in with the recovered passkey, the account page refuses to remove the old one.
+    old = remove_passkey(new_phone_page, "Passkey 1")
+    expect(old.get_by_role("alert")).to_contain_text(
+        f"nên đến {limited_until} chưa thể xóa passkey cũ hơn"
+    )
+    new_phone_page.reload()
+    expect(passkey_items(new_phone_page)).to_have_count(2)
+
+    # The citizen was told at once: in the inbox on the phone they still have...
+    page.goto("/inbox")
+    expect(
+        page.get_by_role("heading", name="Bộ phận một cửa đã cấp mã khôi phục tài khoản")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Đã thêm passkey mới qua khôi phục tại quầy")
+    ).to_be_visible()
+    expect(page.get_by_text(f"{PUBLIC_SERVICE_CENTRE_NAME} đã cấp mã QR")).to_be_visible()
+    # ...and in the account page's recent activity.
+    header(page).get_by_role("link", name=name).click()
+    activity = page.get_by_role("region", name="Hoạt động gần đây")
+    expect(activity).to_contain_text(
+        f"{PUBLIC_SERVICE_CENTRE_NAME} cấp mã QR khôi phục tài khoản sau khi đối chiếu CCCD"
+    )
+    expect(activity).to_contain_text(
+        f"Thêm passkey Passkey 2 qua khôi phục tại quầy — {PUBLIC_SERVICE_CENTRE_NAME}"
+    )
+    expect(activity).to_contain_text(f"{PUBLIC_SERVICE_CENTRE_NAME} từ chối một yêu cầu khôi phục")
+
+    # Signing in with the old passkey, the owner removes the recovered one...
+    sign_out(page, name)
+    header(page).get_by_role("link", name="Đăng nhập", exact=True).click()
+    page.get_by_role("button", name="Đăng nhập bằng passkey").click()
+    header(page).get_by_role("link", name=name).click()
+    expect_account_page(page)
+    remove_passkey(page, "Passkey 2")
+    expect(passkey_items(page)).to_have_count(1)
+    expect(passkey_items(page)).to_contain_text("Passkey 1")
+    expect(page.get_by_role("region", name="Hoạt động gần đây")).to_contain_text(
+        "Xóa passkey Passkey 2"
+    )
+    # ...and the phone that held it is signed out.
+    new_phone_page.reload()
+    expect(
+        new_phone_page.get_by_role("status").filter(has_text="Phiên đăng nhập đã hết hạn")
+    ).to_be_visible()

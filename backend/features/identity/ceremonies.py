@@ -7,6 +7,7 @@ verification (the phone's fingerprint or screen lock), so a passkey alone signs 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from webauthn.helpers.exceptions import (
 )
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
+    AuthenticatorTransport,
     PublicKeyCredentialDescriptor,
     ResidentKeyRequirement,
     UserVerificationRequirement,
@@ -76,13 +78,33 @@ def registration_options(
     return options.challenge, json.loads(options_to_json(options))
 
 
-def authentication_options(settings: Settings) -> tuple[bytes, dict[str, Any]]:
-    """(challenge, request options JSON) with no allowed list: the authenticator offers the
-    passkeys it holds for this site, so nobody types a username."""
+@dataclass(frozen=True)
+class KnownPasskey:
+    """A passkey the relying party asks for by id (with the transports it reported)."""
+
+    credential_id: str
+    transports: Sequence[str] = ()
+
+
+def authentication_options(
+    settings: Settings, allow: Sequence[KnownPasskey] = ()
+) -> tuple[bytes, dict[str, Any]]:
+    """(challenge, request options JSON). Signing in sends no allowed list: the authenticator
+    offers the passkeys it holds for this site, so nobody types a username. Re-verifying a
+    signed-in account lists that account's passkeys, so no other account's can answer."""
+    known = {t.value for t in AuthenticatorTransport}
     options = generate_authentication_options(
         rp_id=settings.rp_id,
         timeout=TIMEOUT_MS,
         user_verification=UserVerificationRequirement.REQUIRED,
+        allow_credentials=[
+            PublicKeyCredentialDescriptor(
+                id=base64url_to_bytes(passkey.credential_id),
+                transports=[AuthenticatorTransport(t) for t in passkey.transports if t in known]
+                or None,
+            )
+            for passkey in allow
+        ],
     )
     return options.challenge, json.loads(options_to_json(options))
 

@@ -4,14 +4,17 @@ staff look-ups are scoped by the roles the principal holds."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal, RoleGrant
+from backend.features.dossiers import access
 from backend.models import (
     Account,
     Agency,
+    AuditEvent,
     EnrollmentToken,
     Passkey,
     RecoveryCode,
@@ -61,6 +64,31 @@ async def role_grants(db: AsyncSession, account_id: str) -> list[tuple[RoleGrant
 
 async def find_agency_id(db: AsyncSession, code: str) -> int | None:
     return (await db.execute(select(Agency.id).where(Agency.code == code))).scalar_one_or_none()
+
+
+async def find_agency(db: AsyncSession, agency_id: int) -> Agency | None:
+    return await db.get(Agency, agency_id)
+
+
+async def desk_agencies_of_kinds(
+    db: AsyncSession, principal: Principal, kinds: Collection[str]
+) -> list[Agency]:
+    """The agencies of `kinds` where the principal is a desk officer, by code."""
+    query = (
+        select(Agency)
+        .where(Agency.id.in_(access.agencies_where(principal, "desk")), Agency.kind.in_(kinds))
+        .order_by(Agency.code)
+    )
+    return list((await db.execute(query)).scalars())
+
+
+async def administers_a_root(db: AsyncSession, principal: Principal) -> bool:
+    """Whether the principal is an admin at the root of the agency tree (an agency with no
+    parent: the province's people's committee), which administers what is outside the tree."""
+    query = select(Agency.id).where(
+        Agency.parent_id.is_(None), Agency.id.in_(access.agencies_where(principal, "admin"))
+    )
+    return (await db.execute(query)).first() is not None
 
 
 async def staff_of_agency(db: AsyncSession, agency_code: str) -> list[Account]:
@@ -132,6 +160,31 @@ async def credential_ids_of(db: AsyncSession, account_id: str) -> list[str]:
 
 
 # --- sessions ---------------------------------------------------------------------------------
+
+
+async def find_own_session(db: AsyncSession, principal: Principal) -> Session | None:
+    """The session the principal acts through."""
+    session = await db.get(Session, principal.session_id)
+    return session if session is not None and session.account_id == principal.account_id else None
+
+
+async def revoke_sessions_of_passkey(
+    db: AsyncSession, account_id: str, passkey_id: str, now: dt.datetime, *, keep: str
+) -> int:
+    """Revoke the account's sessions opened or re-verified with the passkey, but `keep`;
+    the number revoked."""
+    result = await db.execute(
+        update(Session)
+        .where(
+            Session.account_id == account_id,
+            Session.passkey_id == passkey_id,
+            Session.id != keep,
+            Session.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def find_session_by_token_hash(
@@ -217,3 +270,19 @@ async def discard_recovery_codes(db: AsyncSession, principal: Principal, now: dt
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+# --- the audit trail --------------------------------------------------------------------------
+
+
+async def identity_events(
+    db: AsyncSession, principal: Principal, actions: Collection[str], limit: int
+) -> list[AuditEvent]:
+    """The latest audit events about the principal's own account, newest first."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.subject_id == principal.account_id, AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list((await db.execute(query)).scalars())

@@ -211,6 +211,9 @@ class AccountController(Controller):
 
     @get("/passkeys", operation_id="listPasskeys", summary="My passkeys", cache_control=None)
     async def list_passkeys(self, request: AnyRequest, db: Db) -> list[schemas.PasskeyOut]:
+        principal = principal_of(request)
+        now = context(request).now
+        session = await repository.find_own_session(db, principal)
         return [
             schemas.PasskeyOut(
                 id=p.id,
@@ -218,14 +221,53 @@ class AccountController(Controller):
                 created_at=p.created_at.isoformat(),
                 backed_up=p.backed_up,
                 last_used_at=p.last_used_at.isoformat() if p.last_used_at else None,
+                enrolled_via=p.enrolled_via,
+                restricted_until=p.restricted_until.isoformat()
+                if p.restricted_until and service.is_restricted(p, now)
+                else None,
+                current=session is not None and session.passkey_id == p.id,
             )
-            for p in await repository.passkeys_of(db, principal_of(request))
+            for p in await repository.passkeys_of(db, principal)
         ]
+
+    @post(
+        "/verification/options",
+        operation_id="startReverification",
+        status_code=200,
+        opt={"access": "signed_in", "rate_limit": "sign_in"},
+        summary="Request options to confirm it is still me with one of my passkeys",
+    )
+    async def start_reverification(self, request: AnyRequest, db: Db) -> schemas.CeremonyOptions:
+        return await service.start_reverification(
+            db, context(request), principal=principal_of(request)
+        )
+
+    @post(
+        "/verification/verify",
+        operation_id="finishReverification",
+        status_code=200,
+        summary="Re-verify this session with a passkey: sensitive changes for five minutes",
+    )
+    async def finish_reverification(
+        self, request: AnyRequest, db: Db, data: JSONBody[schemas.CeremonyResult]
+    ) -> schemas.Reverified:
+        return await service.finish_reverification(
+            db, context(request), data, principal=principal_of(request)
+        )
+
+    @get(
+        "/activity",
+        operation_id="listAccountActivity",
+        summary="Recent activity: sign-ins, passkeys added and removed, recoveries",
+        cache_control=None,
+    )
+    async def activity(self, request: AnyRequest, db: Db) -> list[schemas.ActivityOut]:
+        return await service.account_activity(db, principal=principal_of(request))
 
     @delete(
         "/passkeys/{passkey_id:str}",
         operation_id="removePasskey",
-        summary="Remove one of my passkeys (not the last)",
+        summary="Remove one of my passkeys (not the last); needs a fresh passkey",
     )
     async def remove_passkey(self, request: AnyRequest, db: Db, passkey_id: FromPath[str]) -> None:
         await service.remove_passkey(
@@ -236,7 +278,7 @@ class AccountController(Controller):
         "/passkey-links",
         operation_id="createPasskeyLink",
         status_code=HTTP_201_CREATED,
-        summary="A one-time QR link to add a passkey from another phone",
+        summary="A one-time QR link to add a passkey from another phone; needs a fresh passkey",
     )
     async def create_passkey_link(self, request: AnyRequest, db: Db) -> schemas.EnrollmentLink:
         return await service.create_passkey_link(
@@ -285,7 +327,8 @@ class AccountController(Controller):
         "/recovery-codes",
         operation_id="generateRecoveryCodes",
         status_code=HTTP_201_CREATED,
-        summary="New one-time recovery codes, shown once (earlier ones stop working)",
+        summary="New one-time recovery codes, shown once (earlier ones stop working); needs "
+        "a fresh passkey",
     )
     async def generate_recovery_codes(self, request: AnyRequest, db: Db) -> schemas.RecoveryCodes:
         codes = await service.generate_recovery_codes(
@@ -315,14 +358,31 @@ class DeskIdentityController(Controller):
         if not phone and not cccd:
             raise InvalidQuery([FieldProblem("phone", "required")])
         return await service.find_accounts_at_desk(
-            db, phone=phone, cccd=cccd, principal=principal_of(request)
+            db, context(request), phone=phone, cccd=cccd, principal=principal_of(request)
+        )
+
+    @post(
+        "/{account_id:str}/cccd",
+        operation_id="recordCccdAtDesk",
+        status_code=200,
+        summary="Record the CCCD checked in person on an account that has none",
+    )
+    async def record_cccd(
+        self,
+        request: AnyRequest,
+        db: Db,
+        account_id: FromPath[str],
+        data: JSONBody[schemas.CccdRecord],
+    ) -> schemas.AccountMatch:
+        return await service.record_cccd_at_desk(
+            db, context(request), account_id, data, principal=principal_of(request)
         )
 
     @post(
         "/{account_id:str}/recovery",
         operation_id="issueDeskRecovery",
         status_code=HTTP_201_CREATED,
-        summary="After an identity check, a one-time enrollment QR (15 minutes)",
+        summary="After checking the CCCD in person, a one-time enrollment QR (15 minutes)",
     )
     async def issue_recovery(
         self,

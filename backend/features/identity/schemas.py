@@ -7,6 +7,7 @@ from typing import Any, Literal
 import msgspec
 
 from backend.core.auth import Role
+from backend.models.identity import PasskeyOrigin
 
 
 class Camel(msgspec.Struct, rename="camel", omit_defaults=True):
@@ -68,6 +69,53 @@ class PasskeyOut(Camel):
     created_at: str
     backed_up: bool
     last_used_at: str | None = None
+    # How it came (None: before this was recorded) and, for one that came by a link or a
+    # recovery, until when it may not remove older passkeys or replace the recovery codes.
+    enrolled_via: PasskeyOrigin | None = None
+    restricted_until: str | None = None
+    # The passkey this session was opened or last re-verified with.
+    current: bool = False
+
+
+class Reverified(Camel):
+    """A re-verified session: sensitive changes are open to it until `fresh_until`."""
+
+    verified_at: str
+    fresh_until: str
+
+
+ActivityKind = Literal[
+    "account_created",
+    "signed_in",
+    "signed_out_everywhere",
+    "passkey_added",
+    "passkey_removed",
+    "passkey_link_created",
+    "recovery_codes_replaced",
+    "recovery_code_used",
+    "desk_recovery_issued",
+    "desk_recovery_refused",
+    "cccd_recorded",
+    "change_refused",
+]
+
+
+class ActivityOut(Camel):
+    """One identity event of the account, from the audit trail, for its owner to read."""
+
+    id: int
+    kind: ActivityKind
+    at: str
+    # passkey_added: sign_up, add_passkey, recovery_code, desk_recovery, staff_enrollment.
+    how: str | None = None
+    # The one-stop desk of a desk recovery or a recorded CCCD.
+    agency_name: str | None = None
+    agency_name_en: str | None = None
+    passkey_name: str | None = None
+    # signed_in: the browser's user agent, for the device's name.
+    user_agent: str | None = None
+    # change_refused: which change a new passkey was refused.
+    refused: str | None = None
 
 
 class SessionOut(Camel):
@@ -106,10 +154,22 @@ class AccountMatch(Camel):
 
 
 class IdentityCheck(Camel):
-    """What the desk officer checked before issuing a recovery link."""
+    """What the desk officer checked before issuing a recovery link: the document shown in
+    person and its 12-digit personal identification number (the CCCD number, which the card,
+    VNeID and recent passports carry), which must be the account's CCCD."""
 
     document_type: Literal["cccd", "passport", "vneid"]
     document_number: str
+    note: str | None = None
+
+
+class CccdRecord(Camel):
+    """The CCCD a desk officer read from the card the citizen showed in person, for an
+    account that has none; `attested` is the officer's statement that they checked the card
+    against the person (required)."""
+
+    cccd: str
+    attested: bool = False
     note: str | None = None
 
 

@@ -37,7 +37,11 @@ async def notify(
     dossier_id: str | None = None,
 ) -> changelog.PendingChange:
     """Put a notification in the account's inbox; returns the change that syncs it (the
-    caller appends it with its own changes, last in the transaction)."""
+    caller appends it with its own changes, last in the transaction).
+
+    The inbox is the only channel so far. Web Push (VAPID), Zalo ZNS and SMS are not built
+    yet: their senders will read this row as the transactional outbox after commit (DESIGN
+    §9) with the citizen's preferences; nothing here pretends to send them."""
     notification = Notification(
         id=uuid7(now),
         account_id=account_id,

@@ -242,6 +242,123 @@ TEMPLATES: Final[dict[str, Template]] = {
                 "Please rate the service.",
             ),
         ),
+        # The account's own security: each sensitive change is told to its owner at once, so
+        # that a change they did not make can be undone (DESIGN.md §5). The inbox is the
+        # only channel yet; Web Push and SMS will send these same rows (see notify).
+        _template(
+            "account.desk_recovery_issued",
+            1,
+            "agency agency_en time",
+            Wording(
+                "Bộ phận một cửa đã cấp mã khôi phục tài khoản",
+                "Lúc {time}, {agency} đã cấp mã QR để tạo passkey mới cho tài khoản của bạn, "
+                "sau khi đối chiếu CCCD. Nếu không phải bạn yêu cầu, hãy đăng nhập bằng passkey "
+                "đang dùng và xóa passkey mới trong mục Tài khoản, rồi báo cho cơ quan.",
+            ),
+            Wording(
+                "The one-stop desk issued an account recovery code",
+                "At {time}, {agency_en} issued a QR code to create a new passkey for your "
+                "account, after checking the CCCD. If you did not ask for it, sign in with "
+                "your passkey, remove the new one under Account, and tell the agency.",
+            ),
+        ),
+        _template(
+            "account.passkey_added_at_desk",
+            1,
+            "name time until agency agency_en",
+            Wording(
+                "Đã thêm passkey mới qua khôi phục tại quầy",
+                "Lúc {time}, passkey “{name}” đã được thêm vào tài khoản của bạn bằng mã khôi "
+                "phục do {agency} cấp. Đến {until}, passkey này chưa thể xóa passkey cũ hay "
+                "thay mã khôi phục. Nếu không phải bạn, hãy đăng nhập bằng passkey cũ và xóa nó.",
+            ),
+            Wording(
+                "New passkey added by a desk recovery",
+                "At {time}, the passkey “{name}” was added to your account with a recovery "
+                "code issued by {agency_en}. Until {until} it cannot remove older passkeys or "
+                "replace the recovery codes. If it was not you, sign in with an older passkey "
+                "and remove it.",
+            ),
+        ),
+        _template(
+            "account.passkey_added_by_link",
+            1,
+            "name time until",
+            Wording(
+                "Đã thêm passkey mới từ liên kết",
+                "Lúc {time}, passkey “{name}” đã được thêm vào tài khoản của bạn từ liên kết "
+                "thêm điện thoại. Đến {until}, passkey này chưa thể xóa passkey cũ hay thay mã "
+                "khôi phục. Nếu không phải bạn, hãy đăng nhập bằng passkey cũ và xóa nó.",
+            ),
+            Wording(
+                "New passkey added from a link",
+                "At {time}, the passkey “{name}” was added to your account from an add-a-phone "
+                "link. Until {until} it cannot remove older passkeys or replace the recovery "
+                "codes. If it was not you, sign in with an older passkey and remove it.",
+            ),
+        ),
+        _template(
+            "account.passkey_added_by_recovery_code",
+            1,
+            "name time until",
+            Wording(
+                "Đã thêm passkey mới bằng mã khôi phục",
+                "Lúc {time}, một mã khôi phục đã được dùng để thêm passkey “{name}” vào tài "
+                "khoản của bạn. Đến {until}, passkey này chưa thể xóa passkey cũ hay thay mã "
+                "khôi phục. Nếu không phải bạn, hãy đăng nhập bằng passkey cũ và xóa nó.",
+            ),
+            Wording(
+                "New passkey added with a recovery code",
+                "At {time}, a recovery code was used to add the passkey “{name}” to your "
+                "account. Until {until} it cannot remove older passkeys or replace the "
+                "recovery codes. If it was not you, sign in with an older passkey and remove it.",
+            ),
+        ),
+        _template(
+            "account.passkey_removed",
+            1,
+            "name time",
+            Wording(
+                "Đã xóa một passkey",
+                "Lúc {time}, passkey “{name}” đã bị xóa khỏi tài khoản của bạn; thiết bị giữ "
+                "passkey đó đã bị đăng xuất.",
+            ),
+            Wording(
+                "A passkey was removed",
+                "At {time}, the passkey “{name}” was removed from your account; the devices "
+                "it signed in were signed out.",
+            ),
+        ),
+        _template(
+            "account.recovery_codes_replaced",
+            1,
+            "time",
+            Wording(
+                "Đã tạo mã khôi phục mới",
+                "Lúc {time}, các mã khôi phục mới đã được tạo cho tài khoản của bạn; các mã "
+                "cũ không còn dùng được.",
+            ),
+            Wording(
+                "New recovery codes created",
+                "At {time}, new recovery codes were created for your account; the old ones no "
+                "longer work.",
+            ),
+        ),
+        _template(
+            "account.cccd_recorded",
+            1,
+            "agency agency_en time cccd",
+            Wording(
+                "Bộ phận một cửa đã ghi số CCCD vào tài khoản",
+                "Lúc {time}, {agency} đã ghi số CCCD {cccd} vào tài khoản của bạn sau khi "
+                "đối chiếu thẻ. Nếu không phải bạn, hãy báo cho cơ quan.",
+            ),
+            Wording(
+                "The one-stop desk recorded your CCCD",
+                "At {time}, {agency_en} recorded the CCCD number {cccd} on your account after "
+                "checking the card. If it was not you, tell the agency.",
+            ),
+        ),
     )
 }
 

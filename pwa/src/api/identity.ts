@@ -43,6 +43,14 @@ export interface EnrollmentCeremony extends CreationCeremony {
   fullName: string;
 }
 
+/** How a passkey came to the account: at sign-up, or by a one-time link of that purpose. */
+export type PasskeyOrigin =
+  | 'sign_up'
+  | 'add_passkey'
+  | 'staff_enrollment'
+  | 'desk_recovery'
+  | 'recovery_code';
+
 export interface Passkey {
   id: string;
   name: string;
@@ -50,6 +58,59 @@ export interface Passkey {
   lastUsedAt?: string;
   /** Whether the passkey is synced to a cloud account (and survives losing the phone). */
   backedUp: boolean;
+  /** Absent for passkeys older than the record of it. */
+  enrolledVia?: PasskeyOrigin;
+  /** Until then this passkey (new, by a link or a recovery) cannot remove older passkeys or
+   * replace the recovery codes. */
+  restrictedUntil?: string;
+  /** The passkey this session was opened or last re-verified with. Default false. */
+  current?: boolean;
+}
+
+export type ActivityKind =
+  | 'account_created'
+  | 'signed_in'
+  | 'signed_out_everywhere'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'passkey_link_created'
+  | 'recovery_codes_replaced'
+  | 'recovery_code_used'
+  | 'desk_recovery_issued'
+  | 'desk_recovery_refused'
+  | 'cccd_recorded'
+  | 'change_refused';
+
+/** One identity event of the account, from the server's audit trail. */
+export interface Activity {
+  id: number;
+  kind: ActivityKind;
+  at: string;
+  /** passkey_added: how the passkey came. */
+  how?: PasskeyOrigin;
+  agencyName?: string;
+  agencyNameEn?: string;
+  passkeyName?: string;
+  userAgent?: string;
+  /** change_refused: remove_older_passkey or replace_recovery_codes. */
+  refused?: string;
+}
+
+/** A citizen's account the desk found by phone or CCCD (numbers masked but the last three). */
+export interface AccountMatch {
+  id: string;
+  fullName: string;
+  phoneMasked: string;
+  cccdMasked?: string;
+}
+
+export type DocumentType = 'cccd' | 'vneid' | 'passport';
+
+export interface IdentityCheck {
+  documentType: DocumentType;
+  /** The 12-digit personal identification number on the document: the account's CCCD. */
+  documentNumber: string;
+  note?: string;
 }
 
 export interface PasskeyLink {
@@ -115,3 +176,29 @@ export const signOutEverywhere = () =>
 
 export const createRecoveryCodes = () =>
   apiCall<{ codes: string[] }>('POST', `${ACCOUNT}/recovery-codes`);
+
+export const startReverification = () =>
+  apiCall<RequestCeremony>('POST', `${ACCOUNT}/verification/options`, {});
+
+export const finishReverification = (ceremonyId: string, credential: AuthenticationResponseJSON) =>
+  apiCall<{ verifiedAt: string; freshUntil: string }>('POST', `${ACCOUNT}/verification/verify`, {
+    ceremonyId,
+    credential,
+  });
+
+export const fetchActivity = () => apiCall<Activity[]>('GET', `${ACCOUNT}/activity`);
+
+const DESK = '/api/v1/desk/accounts';
+
+/** Look a citizen up by a mobile number or a CCCD number (the look-up is audited). */
+export function findAccountsAtDesk(query: { phone: string } | { cccd: string }) {
+  return apiCall<AccountMatch[]>('GET', `${DESK}?${new URLSearchParams(query).toString()}`);
+}
+
+export const issueDeskRecovery = (accountId: string, check: IdentityCheck) =>
+  apiCall<PasskeyLink>('POST', `${DESK}/${encodeURIComponent(accountId)}/recovery`, check);
+
+export const recordCccdAtDesk = (
+  accountId: string,
+  record: { cccd: string; attested: boolean; note?: string },
+) => apiCall<AccountMatch>('POST', `${DESK}/${encodeURIComponent(accountId)}/cccd`, record);

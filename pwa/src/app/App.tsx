@@ -4,7 +4,13 @@ import { CatalogueStatus } from '../features/catalogue/CatalogueStatus';
 import { HomePage } from '../features/catalogue/HomePage';
 import { AccountLink } from '../features/identity/AccountLink';
 import { currentIdentity } from '../features/identity/identity';
-import { ACCOUNT_PATH, ENROLL_PATH, SIGN_IN_PATH, SIGN_UP_PATH } from '../features/identity/paths';
+import {
+  ACCOUNT_PATH,
+  DESK_RECOVERY_PATH,
+  ENROLL_PATH,
+  SIGN_IN_PATH,
+  SIGN_UP_PATH,
+} from '../features/identity/paths';
 import { SessionExpiredNotice } from '../features/identity/SessionExpiredNotice';
 import { t } from '../lib/i18n';
 import { SyncIndicator } from '../sync/SyncIndicator';
@@ -48,6 +54,9 @@ const AccountPage = lazy(() =>
   import('../features/identity/AccountPage').then((m) => m.AccountPage),
 );
 const EnrollPage = lazy(() => import('../features/identity/EnrollPage').then((m) => m.EnrollPage));
+const DeskRecoveryPage = lazy(() =>
+  import('../features/identity/DeskRecoveryPage').then((m) => m.DeskRecoveryPage),
+);
 
 /** After moving to another page, put the keyboard and screen-reader focus on its heading. */
 function focusPageHeading() {
@@ -122,6 +131,7 @@ export function App() {
           <Route path="/work/intake" component={IntakePage} />
           <Route path="/work/dossiers/:id" component={WorkDossierPage} />
           <Route path="/work/dossiers/:id/receipt" component={ReceiptPage} />
+          <Route path={DESK_RECOVERY_PATH} component={DeskRecoveryPage} />
           <Route path="/lookup" component={LookupPage} />
           <Route path="/lookup/:token" component={LookupPage} />
           <Route path={SIGN_UP_PATH} component={SignUpPage} />

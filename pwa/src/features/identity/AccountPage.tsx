@@ -3,13 +3,16 @@ import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import {
+  type Activity,
   createPasskeyLink,
   createRecoveryCodes,
+  fetchActivity,
   fetchPasskeys,
   fetchSessions,
   type Me,
   type Passkey,
   type PasskeyLink,
+  type PasskeyOrigin,
   removePasskey,
   revokeSession,
   type RoleAssignment,
@@ -27,8 +30,9 @@ import { procedureUrl } from '../catalogue/routes';
 import { explainFailure } from './explain';
 import { currentIdentity, forgetIdentity } from './identity';
 import { m } from './messages';
-import { SIGN_IN_PATH, SIGN_UP_PATH } from './paths';
+import { DESK_RECOVERY_PATH, SIGN_IN_PATH, SIGN_UP_PATH } from './paths';
 import { Progress, type Task } from './Progress';
+import { withFreshPasskey } from './reverify';
 import { type Resource, useResource } from './useResource';
 import { describeUserAgent } from './user-agent';
 
@@ -61,6 +65,9 @@ function NotSignedIn() {
 
 function SignedInAccount({ me }: { me: Me }) {
   const { route } = useLocation();
+  // Each change to the account shows in its recent activity at once.
+  const [changes, setChanges] = useState(0);
+  const changed = () => setChanges((count) => count + 1);
   const leave = () => {
     forgetIdentity();
     route('/');
@@ -69,12 +76,26 @@ function SignedInAccount({ me }: { me: Me }) {
     <>
       <Profile me={me} />
       <SignOut onSignedOut={leave} />
+      {me.roles.some((grant) => grant.role === 'desk') && <DeskTools />}
       <RecentProcedures accountId={me.id} />
-      <Passkeys />
-      <AddPhone />
+      <Passkeys onChanged={changed} />
+      <AddPhone onChanged={changed} />
       <Devices onSignedOutEverywhere={leave} />
-      <RecoveryCodes />
+      <RecoveryCodes onChanged={changed} />
+      <RecentActivity changes={changes} />
     </>
+  );
+}
+
+function DeskTools() {
+  return (
+    <Section id="desk-tools" title={m('deskToolsTitle')}>
+      <ul class="link-list">
+        <li>
+          <a href={DESK_RECOVERY_PATH}>{m('deskRecoveryLink')}</a>
+        </li>
+      </ul>
+    </Section>
   );
 }
 
@@ -279,7 +300,7 @@ function Confirmable({
   );
 }
 
-function Passkeys() {
+function Passkeys({ onChanged }: { onChanged: () => void }) {
   const [passkeys, reload] = useResource(fetchPasskeys, isOnline.value);
   return (
     <Section id="passkeys" title={m('passkeysTitle')}>
@@ -293,7 +314,10 @@ function Passkeys() {
                   key={passkey.id}
                   passkey={passkey}
                   isRemovable={list.length > 1}
-                  onRemoved={reload}
+                  onRemoved={() => {
+                    reload();
+                    onChanged();
+                  }}
                 />
               ))}
             </ul>
@@ -316,8 +340,17 @@ function PasskeyItem({
 }) {
   return (
     <li class="item">
-      <p class="item-title">{passkey.name}</p>
+      <p class="item-title">
+        {passkey.name}
+        {passkey.current && <span class="tag">{m('thisSessionPasskey')}</span>}
+      </p>
       <p class="muted">
+        {passkey.enrolledVia && (
+          <>
+            {m(ORIGIN_LABELS[passkey.enrolledVia])}
+            <br />
+          </>
+        )}
         {m('passkeyCreated', { time: formatTime(passkey.createdAt) })}
         {passkey.lastUsedAt && (
           <>
@@ -328,6 +361,11 @@ function PasskeyItem({
         <br />
         {m(passkey.backedUp ? 'passkeySynced' : 'passkeyDeviceOnly')}
       </p>
+      {passkey.restrictedUntil && (
+        <p class="notice">
+          {m('passkeyRestricted', { time: formatTime(passkey.restrictedUntil) })}
+        </p>
+      )}
       {isRemovable && (
         <Confirmable
           label={m('removePasskey')}
@@ -335,7 +373,7 @@ function PasskeyItem({
           question={m('removePasskeyConfirm', { name: passkey.name })}
           confirmLabel={m('removePasskeyNamed', { name: passkey.name })}
           onConfirm={async () => {
-            await removePasskey(passkey.id);
+            await withFreshPasskey(() => removePasskey(passkey.id));
             onRemoved();
           }}
         />
@@ -344,14 +382,23 @@ function PasskeyItem({
   );
 }
 
-function AddPhone() {
+const ORIGIN_LABELS = {
+  sign_up: 'passkeyViaSignUp',
+  add_passkey: 'passkeyViaLink',
+  recovery_code: 'passkeyViaRecoveryCode',
+  desk_recovery: 'passkeyViaDesk',
+  staff_enrollment: 'passkeyViaStaff',
+} as const satisfies Record<PasskeyOrigin, Parameters<typeof m>[0]>;
+
+function AddPhone({ onChanged }: { onChanged: () => void }) {
   const [link, setLink] = useState<PasskeyLink | null>(null);
   const [task, setTask] = useState<Task>({ status: 'idle' });
   async function create() {
-    setTask({ status: 'working', message: m('preparing') });
+    setTask({ status: 'working', message: m('confirmWithPasskey') });
     try {
-      setLink(await createPasskeyLink());
+      setLink(await withFreshPasskey(createPasskeyLink));
       setTask({ status: 'idle' });
+      onChanged();
     } catch (error) {
       setTask({ status: 'failed', message: explainFailure(error) });
     }
@@ -459,14 +506,15 @@ function SessionItem({ session, onRevoked }: { session: Session; onRevoked: () =
   );
 }
 
-function RecoveryCodes() {
+function RecoveryCodes({ onChanged }: { onChanged: () => void }) {
   const [codes, setCodes] = useState<string[] | null>(null);
   const [task, setTask] = useState<Task>({ status: 'idle' });
   async function generate() {
-    setTask({ status: 'working', message: m('preparing') });
+    setTask({ status: 'working', message: m('confirmWithPasskey') });
     try {
-      setCodes((await createRecoveryCodes()).codes);
+      setCodes((await withFreshPasskey(createRecoveryCodes)).codes);
       setTask({ status: 'idle' });
+      onChanged();
     } catch (error) {
       setTask({ status: 'failed', message: explainFailure(error) });
     }
@@ -506,4 +554,90 @@ function RecoveryCodes() {
       <Progress task={task} />
     </Section>
   );
+}
+
+/** What happened to the account lately, in words, from the server's audit trail. */
+function RecentActivity({ changes }: { changes: number }) {
+  const [activity, reload] = useResource(fetchActivity, isOnline.value);
+  const seen = useRef(changes);
+  useEffect(() => {
+    if (seen.current === changes) return;
+    seen.current = changes;
+    reload();
+  }, [changes, reload]);
+  return (
+    <Section id="activity" title={m('activityTitle')}>
+      <p class="muted">{m('activityIntro')}</p>
+      <ResourceState resource={activity} reload={reload}>
+        {(list) =>
+          list.length === 0 ? (
+            <p>{m('activityEmpty')}</p>
+          ) : (
+            <ul class="item-list" aria-labelledby="activity-heading">
+              {list.map((item) => (
+                <li key={item.id} class="item">
+                  <p>{describeActivity(item)}</p>
+                  <p class="muted">
+                    <time dateTime={item.at}>{formatTime(item.at)}</time>
+                  </p>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </ResourceState>
+    </Section>
+  );
+}
+
+function describeActivity(item: Activity): string {
+  const passkey = item.passkeyName ?? m('somePasskey');
+  const agency = localized(item.agencyName ?? m('someDesk'), item.agencyNameEn);
+  switch (item.kind) {
+    case 'account_created':
+      return m(item.how === 'staff_enrollment' ? 'activityStaffCreated' : 'activityAccountCreated');
+    case 'signed_in':
+      return m('activitySignedIn', {
+        passkey,
+        device: describeUserAgent(item.userAgent) ?? m('unknownDevice'),
+      });
+    case 'signed_out_everywhere':
+      return m('activitySignedOutEverywhere');
+    case 'passkey_added':
+      switch (item.how) {
+        case 'add_passkey':
+          return m('activityAddedByLink', { passkey });
+        case 'recovery_code':
+          return m('activityAddedByRecoveryCode', { passkey });
+        case 'desk_recovery':
+          return m('activityAddedAtDesk', { passkey, agency });
+        case 'staff_enrollment':
+          return m('activityAddedByStaffLink', { passkey });
+        default:
+          return m('activityAdded', { passkey });
+      }
+    case 'passkey_removed':
+      return m('activityRemoved', { passkey });
+    case 'passkey_link_created':
+      return m('activityLinkCreated');
+    case 'recovery_codes_replaced':
+      return m('activityCodesReplaced');
+    case 'recovery_code_used':
+      return m('activityCodeUsed');
+    case 'desk_recovery_issued':
+      return m('activityDeskIssued', { agency });
+    case 'desk_recovery_refused':
+      return m('activityDeskRefused', { agency });
+    case 'cccd_recorded':
+      return m('activityCccdRecorded', { agency });
+    case 'change_refused':
+      return m(
+        item.refused === 'remove_older_passkey'
+          ? 'activityRefusedRemoval'
+          : item.refused === 'replace_recovery_codes'
+            ? 'activityRefusedCodes'
+            : 'activityRefused',
+        { passkey },
+      );
+  }
 }

@@ -2,6 +2,8 @@ export const SIGN_UP_PATH = '/sign-up';
 export const SIGN_IN_PATH = '/sign-in';
 export const ACCOUNT_PATH = '/account';
 export const ENROLL_PATH = '/enroll';
+/** The desk's account recovery, in the staff area. */
+export const DESK_RECOVERY_PATH = '/work/recovery';
 
 /** Where to go after signing in: a `next` path of this app, or the home page. */
 export function pathAfterSignIn(next: string | undefined): string {
