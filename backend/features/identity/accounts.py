@@ -3,9 +3,9 @@
 A citizen signs up on their phone, or a desk officer opens an account for a walk-in applicant
 at the counter; both go through `create_citizen`, so both are checked the same way (one phone
 and one CCCD per person), audited the same way (`account.created`, with who made it and
-where) and told the same way (a notice in the new account's inbox, read once the citizen
-signs in). Who an applicant at the counter is, when their phone or CCCD already has an
-account, is `match_applicant`'s answer.
+where); an account made at the counter also tells its citizen so in their inbox, as every
+change made to an account by someone else does. Who an applicant at the counter is, when
+their phone or CCCD already has an account, is `match_applicant`'s answer.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ async def create_citizen(
     created_by: str | None = None,
     at_agency: Agency | None = None,
 ) -> Account:
-    """A new citizen account, audited and greeted in its inbox. `created_by` and `at_agency`
-    name the desk officer and the counter when the account is opened there."""
+    """A new citizen account, audited. `created_by` and `at_agency` name the desk officer and
+    the counter when the account is opened there; the citizen is then told in the inbox."""
     await ensure_new_person(db, particulars.phone, particulars.cccd)
     account = Account(
         id=str(uuid.uuid4()),
@@ -93,12 +93,10 @@ async def create_citizen(
         channel=channel,
         **({"agency": at_agency.code} if at_agency else {}),
     )
-    if at_agency is None:
-        notice = await notify(db, account.id, "account.created", {}, now)
-    else:
+    if at_agency is not None:  # made by someone else: the citizen is told, as for a recovery
         params = {"agency": at_agency.name, "agency_en": at_agency.name_en or at_agency.name}
         notice = await notify(db, account.id, "account.created_at_counter", params, now)
-    await changelog.append(db, [notice], now)
+        await changelog.append(db, [notice], now)
     return account
 
 

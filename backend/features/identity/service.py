@@ -42,7 +42,7 @@ from backend.core.errors import (
 from backend.features.catalogue.forms import cccd_error, is_valid_phone, normalize_phone
 from backend.features.dossiers import access
 from backend.features.dossiers.workflow import COMMUNE_ONE_STOP, PROVINCE_ONE_STOP
-from backend.features.identity import ceremonies, repository, schemas
+from backend.features.identity import accounts, ceremonies, repository, schemas
 from backend.features.notifications.service import notify
 from backend.features.sync import changelog
 from backend.models import (
@@ -87,8 +87,7 @@ class PasskeyRefused(DomainError):
     keeps_changes = True
 
 
-class AccountExists(Conflict):
-    problem_type = "account-exists"
+AccountExists = accounts.AccountExists
 
 
 class LinkInvalid(DomainError):
@@ -192,11 +191,7 @@ def checked_particulars(
     return name, number, mail, card
 
 
-async def _ensure_new_person(db: AsyncSession, phone: str, cccd: str | None) -> None:
-    if await repository.find_account_by_phone(db, phone) is not None:
-        raise AccountExists(field="phone")
-    if cccd is not None and await repository.find_account_by_cccd(db, cccd) is not None:
-        raise AccountExists(field="cccd")
+_ensure_new_person = accounts.ensure_new_person
 
 
 # --- ceremonies -------------------------------------------------------------------------------
@@ -363,30 +358,13 @@ async def finish_sign_up(
     ceremony = await _consume(db, ctx, result.ceremony_id, "sign_up")
     new = _verify_new_passkey(db, ctx, ceremony, result.credential)
     data = ceremony.payload
-    await _ensure_new_person(db, data["phone"], data["cccd"])
-    account = Account(
-        id=str(uuid.uuid4()),
-        kind="citizen",
-        full_name=data["fullName"],
-        phone=data["phone"],
-        email=data["email"],
-        cccd=data["cccd"],
-        user_handle=data["userHandle"],
-        created_at=ctx.now,
-        disabled_at=None,
+    particulars = accounts.Particulars(
+        full_name=data["fullName"], phone=data["phone"], email=data["email"], cccd=data["cccd"]
     )
-    db.add(account)
-    await db.flush()
+    account = await accounts.create_citizen(
+        db, particulars, now=ctx.now, ip=ctx.ip, user_handle=data["userHandle"]
+    )
     passkey = _store_passkey(db, ctx, account.id, new, "Passkey 1", "sign_up")
-    audit.record(
-        db,
-        "account.created",
-        at=ctx.now,
-        actor_id=account.id,
-        subject_id=account.id,
-        ip=ctx.ip,
-        kind="citizen",
-    )
     try:
         return await open_session(db, ctx, account, passkey)
     except IntegrityError as exc:  # the same phone signed up twice at once

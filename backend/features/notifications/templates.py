@@ -34,22 +34,6 @@ TEMPLATES: Final[dict[str, Template]] = {
     t.key: t
     for t in (
         _template(
-            "account.created",
-            1,
-            "",
-            Wording(
-                "Chào mừng bạn đến với MotCua",
-                "Tài khoản của bạn đã được tạo. Từ nay bạn nộp và theo dõi mọi thủ tục hành "
-                "chính của tỉnh bằng một tài khoản này, đăng nhập bằng passkey.",
-            ),
-            Wording(
-                "Welcome to MotCua",
-                "Your account has been created. From now on you apply for and follow every "
-                "administrative procedure of the province with this one account, signing in "
-                "with a passkey.",
-            ),
-        ),
-        _template(
             "account.created_at_counter",
             1,
             "agency agency_en",
