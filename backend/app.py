@@ -19,6 +19,7 @@ from backend import __version__
 from backend.config import Settings, load_settings
 from backend.core.clock import Clock, SystemClock
 from backend.core.db import create_engine, provide_db, session_factory
+from backend.core.edge import EdgeRequest, check_parameters
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.jobs import run_forever
 from backend.core.pwa import serve_pwa, serve_pwa_index
@@ -88,7 +89,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             serve_pwa_index,
             serve_pwa,
         ],
-        guards=[enforce_access],
+        guards=[enforce_access, check_parameters],
+        request_class=EdgeRequest,
         state=State(
             {
                 "settings": settings,

@@ -108,6 +108,13 @@ class ValidationFailed(DomainError):
         self.errors = list(errors)
 
 
+class MalformedRequest(DomainError):
+    """A request the server cannot read at all: a body that is not JSON, not UTF-8 or nested
+    too deep (`reason`)."""
+
+    problem_type = "malformed-request"
+
+
 class InvalidQuery(ValidationFailed):
     """Bad query parameters (filters, limits, cursors): a 400 rather than a 422."""
 
@@ -116,6 +123,7 @@ class InvalidQuery(ValidationFailed):
 
 STATUS_BY_ERROR: Mapping[type[DomainError], int] = {
     InvalidQuery: HTTP_400_BAD_REQUEST,
+    MalformedRequest: HTTP_400_BAD_REQUEST,
     NotFound: HTTP_404_NOT_FOUND,
     Unauthorized: HTTP_401_UNAUTHORIZED,
     Forbidden: HTTP_403_FORBIDDEN,
@@ -271,6 +279,7 @@ __all__ = [
     "Forbidden",
     "InvalidQuery",
     "InvalidTransition",
+    "MalformedRequest",
     "NotFound",
     "RateLimited",
     "TransientFailure",
