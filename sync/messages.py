@@ -74,6 +74,12 @@ ChangeOp: TypeAlias = Literal["put", "remove"]
 
 UNKNOWN_MUTATION: Final = "unknown_mutation"
 INVALID_ARGS: Final = "invalid_args"
+INVALID_TEXT: Final = "invalid_text"
+"""A string of the mutation breaks the server's text policy (a control character, a bidi
+control, nothing visible): ``detail.errors`` lists each, as `FormFieldError`s by path."""
+INTERNAL_ERROR: Final = "internal_error"
+"""The server failed on this mutation (a bug, logged there); it is refused for good so that
+the mutations behind it still apply."""
 
 
 class Wire(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True):
