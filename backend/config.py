@@ -7,6 +7,7 @@ valid; production never generates a secret and refuses to start on unsafe settin
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -43,6 +44,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     citizen_session_absolute: dt.timedelta = dt.timedelta(days=30)
     staff_session_idle: dt.timedelta = dt.timedelta(hours=1)
     staff_session_absolute: dt.timedelta = dt.timedelta(hours=12)
+    # A request's body must arrive within this many seconds, plus the time its size needs at
+    # the minimum rate (bytes a second): see backend/core/edge.py `BodyDeadline`.
+    request_body_timeout: float = 30.0
+    request_body_min_rate: float = 8192.0
 
     @property
     def origin(self) -> str:
@@ -97,7 +102,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sql_echo=_flag(get("MOTCUA_SQL_ECHO", "")),
         background_jobs=get("MOTCUA_BACKGROUND_JOBS", "1") != "0",
     )
-    settings = msgspec.structs.replace(settings, **_session_lifetimes(get))
+    settings = msgspec.structs.replace(settings, **_session_lifetimes(get), **_body_limits(get))
     if settings.is_production:
         check_production(settings)
         return settings
@@ -123,6 +128,30 @@ def _session_lifetimes(get: Callable[[str], str | None]) -> dict[str, dt.timedel
                     ) from None
                 lifetimes[f"{kind}_session_{limit}"] = dt.timedelta(hours=hours)
     return lifetimes
+
+
+def _body_limits(get: Callable[[str], str | None]) -> dict[str, float]:
+    """MOTCUA_REQUEST_BODY_TIMEOUT_SECONDS and MOTCUA_REQUEST_BODY_MIN_RATE (bytes a
+    second), where set."""
+    limits = {}
+    for name, field in (
+        ("MOTCUA_REQUEST_BODY_TIMEOUT_SECONDS", "request_body_timeout"),
+        ("MOTCUA_REQUEST_BODY_MIN_RATE", "request_body_min_rate"),
+    ):
+        raw = get(name)
+        if raw:
+            limits[field] = _positive_number(name, raw)
+    return limits
+
+
+def _positive_number(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigurationError(f"{name} must be a positive number, not {raw!r}")
+    return value
 
 
 def development_secret(path: Path) -> str:

@@ -22,6 +22,7 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
     "validation": {"vi": "Dữ liệu không hợp lệ", "en": "Invalid data"},
     "invalid-request": {"vi": "Yêu cầu không hợp lệ", "en": "Invalid request"},
     "malformed-request": {"vi": "Không đọc được yêu cầu", "en": "Unreadable request"},
+    "request-timeout": {"vi": "Hết thời gian gửi yêu cầu", "en": "Request timed out"},
     "forbidden": {"vi": "Không có quyền", "en": "Forbidden"},
     "unauthorized": {"vi": "Cần đăng nhập", "en": "Sign-in required"},
     "conflict": {"vi": "Xung đột dữ liệu", "en": "Conflict"},
@@ -124,6 +125,14 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
     "malformed-request.too_deep": {
         "vi": "Nội dung yêu cầu lồng nhau quá {max} cấp.",
         "en": "The request body is nested more than {max} levels deep.",
+    },
+    "malformed-request.content_length": {
+        "vi": "Tiêu đề Content-Length không phải một số nguyên không âm.",
+        "en": "The Content-Length header is not a non-negative whole number.",
+    },
+    "request-timeout": {
+        "vi": "Nội dung yêu cầu không đến kịp trong {seconds} giây. Vui lòng gửi lại.",
+        "en": "The request body did not arrive within {seconds} seconds. Please send it again.",
     },
     "method-not-allowed": {
         "vi": "Địa chỉ {path} không hỗ trợ phương thức {method}.",
