@@ -16,6 +16,7 @@ body that arrives in time (decision 0013).
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Callable
 from typing import Any, Final, cast
@@ -166,17 +167,20 @@ class BodyDeadline:
         def deadline() -> float:
             return started + self.timeout + max(declared or 0, body.received) / self.min_rate
 
+        def too_late() -> RequestTimeout:
+            return RequestTimeout(seconds=math.ceil(deadline() - started))
+
         async def receive_in_time() -> ReceiveMessage:
             if body.complete:
                 return await receive()
             remaining = deadline() - self.clock()
             if remaining <= 0:
-                raise RequestTimeout(seconds=round(self.timeout))
+                raise too_late()
             try:
                 async with asyncio.timeout(remaining):
                     message = await receive()
             except TimeoutError:
-                raise RequestTimeout(seconds=round(self.timeout)) from None
+                raise too_late() from None
             if message["type"] == "http.request":
                 body.received += len(message.get("body", b""))
                 body.complete = not message.get("more_body", False)

@@ -62,10 +62,11 @@ def deadline(clock: Clock) -> BodyDeadline:
 async def test_a_trickle_of_a_declared_body_times_out_when_its_time_is_up() -> None:
     clock = Clock()
     client = Trickle(clock, size=1)
-    with pytest.raises(RequestTimeout):
+    with pytest.raises(RequestTimeout) as timed_out:
         await deadline(clock)(scope(content_length="1000"), client, discard)
     assert clock.now == 15  # 5 s, plus 1000 bytes at 100 bytes a second
     assert client.sent == 15
+    assert timed_out.value.params == {"seconds": 15}  # what the 408 tells the client
 
 
 async def test_a_trickle_of_a_chunked_body_earns_only_the_time_its_bytes_need() -> None:
