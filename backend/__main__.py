@@ -117,7 +117,18 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
         print_demo_links(asyncio.run(demo_people(settings)))
     print(f"MotCua listening on {settings.public_url} ({settings.mode})", flush=True)
     # The app reads X-Forwarded-For itself, from MOTCUA_TRUSTED_PROXIES only (guard.client_address).
-    config = uvicorn.Config(create_app(settings), log_level="warning", proxy_headers=False)
+    config = uvicorn.Config(
+        create_app(settings),
+        log_level="warning",
+        proxy_headers=False,
+        # An idle connection closes after 5 s; a body that stops coming is the app's to time
+        # out (core/edge.py BodyDeadline): uvicorn has no body or header timeout. Slow
+        # headers are the reverse proxy's to bound (client_header_timeout in nginx).
+        timeout_keep_alive=5,
+        # On shutdown, requests in flight get this long; a client that never finishes its
+        # request must not keep the old process alive during a deploy.
+        timeout_graceful_shutdown=30,
+    )
     uvicorn.Server(config).run(sockets=[sock])
 
 

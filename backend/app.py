@@ -11,6 +11,7 @@ from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Tag
@@ -19,6 +20,7 @@ from backend import __version__
 from backend.config import Settings, load_settings
 from backend.core.clock import Clock, SystemClock
 from backend.core.db import create_engine, provide_db, session_factory
+from backend.core.edge import BodyDeadline, EdgeRequest, check_parameters, close_unread_bodies
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.jobs import run_forever
 from backend.core.pwa import serve_pwa, serve_pwa_index
@@ -88,7 +90,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             serve_pwa_index,
             serve_pwa,
         ],
-        guards=[enforce_access],
+        guards=[enforce_access, check_parameters],
+        request_class=EdgeRequest,
+        middleware=[
+            DefineMiddleware(
+                BodyDeadline,
+                timeout=settings.request_body_timeout,
+                min_rate=settings.request_body_min_rate,
+            )
+        ],
+        before_send=[close_unread_bodies],
         state=State(
             {
                 "settings": settings,

@@ -1,15 +1,21 @@
 """Settings, read from `MOTCUA_*` environment variables and injected through `create_app`.
 
 Development persists generated secrets under `var/` so restarts keep sessions and cursors
-valid; production never generates a secret and refuses to start on unsafe settings.
+valid; production never generates a secret and refuses to start on unsafe settings: a secret
+that is short or guessable (`secret_strength_bits`), an address that is not https, session
+lifetimes outside `SESSION_LIMITS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import itertools
+import math
 import os
 import secrets
+import zlib
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
@@ -19,6 +25,12 @@ import msgspec
 
 Mode = Literal["development", "production"]
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128
+# The longest session production allows, per kind of account: a citizen's phone stays signed
+# in for up to a quarter (it keeps working offline meanwhile); a staff session ends within a
+# day, so a desk computer left signed in does not stay so.
+SESSION_LIMITS = {"citizen": dt.timedelta(days=90), "staff": dt.timedelta(hours=24)}
+MAX_LIFETIME_HOURS = 24 * 366 * 10  # past this a lifetime is a typo, in any mode
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,6 +59,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Networks of the proxies whose X-Forwarded-For names the client (backend.core.proxies),
     # as CIDR strings; none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # A request's body must arrive within this many seconds, plus the time its size needs at
+    # the minimum rate (bytes a second): see backend/core/edge.py `BodyDeadline`.
+    request_body_timeout: float = 30.0
+    request_body_min_rate: float = 8192.0
 
     @property
     def origin(self) -> str:
@@ -102,7 +118,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         background_jobs=get("MOTCUA_BACKGROUND_JOBS", "1") != "0",
         trusted_proxies=_networks("MOTCUA_TRUSTED_PROXIES", get("MOTCUA_TRUSTED_PROXIES", "")),
     )
-    settings = msgspec.structs.replace(settings, **_session_lifetimes(get))
+    settings = msgspec.structs.replace(settings, **_session_lifetimes(get), **_body_limits(get))
     if settings.is_production:
         check_production(settings)
         return settings
@@ -130,16 +146,38 @@ def _session_lifetimes(get: Callable[[str], str | None]) -> dict[str, dt.timedel
     lifetimes = {}
     for kind in ("citizen", "staff"):
         for limit in ("idle", "absolute"):
-            raw = get(f"MOTCUA_{kind.upper()}_SESSION_{limit.upper()}_HOURS")
+            name = f"MOTCUA_{kind.upper()}_SESSION_{limit.upper()}_HOURS"
+            raw = get(name)
             if raw:
-                try:
-                    hours = float(raw)
-                except ValueError:
-                    raise ConfigurationError(
-                        f"MOTCUA_{kind.upper()}_SESSION_{limit.upper()}_HOURS must be a number"
-                    ) from None
+                hours = _positive_number(name, raw)
+                if hours > MAX_LIFETIME_HOURS:
+                    raise ConfigurationError(f"{name} must be at most {MAX_LIFETIME_HOURS} hours")
                 lifetimes[f"{kind}_session_{limit}"] = dt.timedelta(hours=hours)
     return lifetimes
+
+
+def _body_limits(get: Callable[[str], str | None]) -> dict[str, float]:
+    """MOTCUA_REQUEST_BODY_TIMEOUT_SECONDS and MOTCUA_REQUEST_BODY_MIN_RATE (bytes a
+    second), where set."""
+    limits = {}
+    for name, field in (
+        ("MOTCUA_REQUEST_BODY_TIMEOUT_SECONDS", "request_body_timeout"),
+        ("MOTCUA_REQUEST_BODY_MIN_RATE", "request_body_min_rate"),
+    ):
+        raw = get(name)
+        if raw:
+            limits[field] = _positive_number(name, raw)
+    return limits
+
+
+def _positive_number(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigurationError(f"{name} must be a positive number, not {raw!r}")
+    return value
 
 
 def development_secret(path: Path) -> str:
@@ -153,15 +191,60 @@ def development_secret(path: Path) -> str:
     return value
 
 
+def secret_strength_bits(secret: str) -> float:
+    """A conservative estimate of the entropy of `secret`, in bits: the lesser of
+
+    - its characters' own entropy (how evenly it uses the characters it has) times the number
+      of characters that do not merely continue a run (``aaaa``, ``abcd``, ``aceg`` count one
+      character each), and
+    - what zlib can squeeze it to (repeated blocks such as ``Password1234Password1234``).
+
+    It is a floor against the obvious mistakes (short, repeated, a run, a pattern), not a
+    proof of randomness: it cannot tell words from random letters. It rather underestimates
+    random secrets: `secrets.token_urlsafe(48)` scores about 320 (never under 280),
+    `token_urlsafe(32)` about 200; 32 random hex digits (exactly 128 bits) score about 100, so
+    a secret of hex digits needs 44 or more (`openssl rand -hex 32` scores about 240).
+    """
+    length = len(secret)
+    if length == 0:
+        return 0.0
+    counts = Counter(secret)
+    per_character = -sum(n / length * math.log2(n / length) for n in counts.values())
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(secret)]
+    novel = 1 + sum(1 for i, step in enumerate(steps) if (step != steps[i - 1] if i else step != 0))
+    compressed = len(zlib.compress(secret.encode(), 9)) - len(zlib.compress(b"", 9))
+    return min(per_character * novel, 8.0 * compressed)
+
+
+def _session_problems(settings: Settings) -> list[str]:
+    problems = []
+    for kind, limit in SESSION_LIMITS.items():
+        idle, absolute = settings.session_lifetimes(kind)
+        names = f"MOTCUA_{kind.upper()}_SESSION_IDLE_HOURS / _ABSOLUTE_HOURS"
+        if idle <= dt.timedelta(0) or absolute <= dt.timedelta(0):
+            problems.append(f"{names}: session lifetimes must be positive")
+        elif idle > absolute:
+            problems.append(f"{names}: the idle lifetime cannot exceed the absolute one")
+        if absolute > limit:
+            hours = int(limit.total_seconds() // 3600)
+            problems.append(f"{names}: a {kind} session may last at most {hours} hours")
+    return problems
+
+
 def check_production(settings: Settings) -> None:
     """Refuse to run in production with missing secrets or unsafe settings."""
     problems: list[str] = []
-    if len(settings.secret_key) < MIN_SECRET_LENGTH:
+    if (
+        len(settings.secret_key) < MIN_SECRET_LENGTH
+        or secret_strength_bits(settings.secret_key) < MIN_SECRET_BITS
+    ):
         problems.append(
             f"MOTCUA_SECRET_KEY must be set to a random value of at least "
-            f"{MIN_SECRET_LENGTH} characters (e.g. `python -c 'import secrets; "
+            f"{MIN_SECRET_LENGTH} characters and about {MIN_SECRET_BITS} bits, not a word, "
+            f"a pattern or a repetition (e.g. `python -c 'import secrets; "
             f"print(secrets.token_urlsafe(48))'`)"
         )
+    problems += _session_problems(settings)
     url = urlsplit(settings.public_url)
     if url.scheme != "https" or not url.hostname:
         problems.append("MOTCUA_PUBLIC_URL must be the https:// origin citizens use")

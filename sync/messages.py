@@ -27,6 +27,7 @@ an `UndecodableMutation` that the server rejects by itself (``unknown_mutation``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar, cast, get_args
 
 import msgspec
@@ -73,6 +74,12 @@ ChangeOp: TypeAlias = Literal["put", "remove"]
 
 UNKNOWN_MUTATION: Final = "unknown_mutation"
 INVALID_ARGS: Final = "invalid_args"
+INVALID_TEXT: Final = "invalid_text"
+"""A string of the mutation breaks the server's text policy (a control character, a bidi
+control, nothing visible): ``detail.errors`` lists each, as `FormFieldError`s by path."""
+INTERNAL_ERROR: Final = "internal_error"
+"""The server failed on this mutation (a bug, logged there); it is refused for good so that
+the mutations behind it still apply."""
 
 
 class Wire(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True):
@@ -430,16 +437,28 @@ def decode(data: bytes | str, kind: type[MessageT]) -> MessageT:
     return cast(MessageT, _decoders[kind].decode(data))
 
 
+ReadT = TypeVar("ReadT")
+
+
+def _readable(decode: Callable[[bytes | str], ReadT], data: bytes | str) -> ReadT:
+    """`decode(data)`, with text that is not UTF-8 or nested beyond the decoder's reach
+    raised as the ``msgspec.DecodeError`` it is, not as Python's own errors."""
+    try:
+        return decode(data)
+    except (RecursionError, UnicodeDecodeError) as error:
+        raise msgspec.DecodeError(f"JSON is malformed: {error}") from error
+
+
 def decode_mutation(data: bytes | str) -> Mutation | UndecodableMutation:
     """Decode one pushed mutation; an unknown name or bad arguments give `UndecodableMutation`.
 
-    Raises ``msgspec.ValidationError`` only when not even ``mutationId`` can be read, since then
-    there is no id to attach a rejection to.
+    Raises ``msgspec.DecodeError`` (or its subclass ``ValidationError``) only when not even
+    ``mutationId`` can be read, since then there is no id to attach a rejection to.
     """
     try:
         return cast(Mutation, _mutation_decoder.decode(data))
-    except msgspec.ValidationError as error:
-        head = _mutation_head_decoder.decode(data)
+    except (msgspec.ValidationError, RecursionError, UnicodeDecodeError) as error:
+        head = _readable(_mutation_head_decoder.decode, data)
         known = head.name in MUTATION_TYPES
         return UndecodableMutation(
             mutation_id=head.mutation_id,
@@ -456,7 +475,7 @@ def decode_push_request(data: bytes | str) -> DecodedPush:
     not fit (the client id, the protocol version, a mutation without a readable id): the whole
     request is then malformed.
     """
-    envelope = _push_envelope_decoder.decode(data)
+    envelope = _readable(_push_envelope_decoder.decode, data)
     mutations: list[Mutation | UndecodableMutation] = []
     for index, raw in enumerate(envelope.mutations):
         try:

@@ -25,6 +25,7 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_405_METHOD_NOT_ALLOWED,
+    HTTP_408_REQUEST_TIMEOUT,
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_429_TOO_MANY_REQUESTS,
@@ -108,6 +109,19 @@ class ValidationFailed(DomainError):
         self.errors = list(errors)
 
 
+class MalformedRequest(DomainError):
+    """A request the server cannot read at all: a body that is not JSON, not UTF-8 or nested
+    too deep (`reason`), or a header that is not what HTTP says it is."""
+
+    problem_type = "malformed-request"
+
+
+class RequestTimeout(DomainError):
+    """The client did not send the body it announced in time."""
+
+    problem_type = "request-timeout"
+
+
 class InvalidQuery(ValidationFailed):
     """Bad query parameters (filters, limits, cursors): a 400 rather than a 422."""
 
@@ -116,6 +130,8 @@ class InvalidQuery(ValidationFailed):
 
 STATUS_BY_ERROR: Mapping[type[DomainError], int] = {
     InvalidQuery: HTTP_400_BAD_REQUEST,
+    MalformedRequest: HTTP_400_BAD_REQUEST,
+    RequestTimeout: HTTP_408_REQUEST_TIMEOUT,
     NotFound: HTTP_404_NOT_FOUND,
     Unauthorized: HTTP_401_UNAUTHORIZED,
     Forbidden: HTTP_403_FORBIDDEN,
@@ -271,8 +287,10 @@ __all__ = [
     "Forbidden",
     "InvalidQuery",
     "InvalidTransition",
+    "MalformedRequest",
     "NotFound",
     "RateLimited",
+    "RequestTimeout",
     "TransientFailure",
     "Unauthorized",
     "ValidationFailed",

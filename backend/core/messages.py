@@ -21,6 +21,8 @@ PROBLEM_TITLES: Mapping[str, Mapping[Language, str]] = {
     },
     "validation": {"vi": "Dữ liệu không hợp lệ", "en": "Invalid data"},
     "invalid-request": {"vi": "Yêu cầu không hợp lệ", "en": "Invalid request"},
+    "malformed-request": {"vi": "Không đọc được yêu cầu", "en": "Unreadable request"},
+    "request-timeout": {"vi": "Hết thời gian gửi yêu cầu", "en": "Request timed out"},
     "forbidden": {"vi": "Không có quyền", "en": "Forbidden"},
     "unauthorized": {"vi": "Cần đăng nhập", "en": "Sign-in required"},
     "conflict": {"vi": "Xung đột dữ liệu", "en": "Conflict"},
@@ -131,6 +133,30 @@ PROBLEM_DETAILS: Mapping[str, Mapping[Language, str]] = {
     "invalid-request": {
         "vi": "Yêu cầu không đúng định dạng.",
         "en": "The request is not in the expected form.",
+    },
+    "malformed-request": {
+        "vi": "Máy chủ không đọc được nội dung yêu cầu.",
+        "en": "The server could not read the request.",
+    },
+    "malformed-request.json": {
+        "vi": "Nội dung yêu cầu không phải JSON hợp lệ.",
+        "en": "The request body is not valid JSON.",
+    },
+    "malformed-request.encoding": {
+        "vi": "Nội dung yêu cầu không được mã hóa UTF-8 hợp lệ.",
+        "en": "The request body is not valid UTF-8.",
+    },
+    "malformed-request.too_deep": {
+        "vi": "Nội dung yêu cầu lồng nhau quá {max} cấp.",
+        "en": "The request body is nested more than {max} levels deep.",
+    },
+    "malformed-request.content_length": {
+        "vi": "Tiêu đề Content-Length không phải một số nguyên không âm.",
+        "en": "The Content-Length header is not a non-negative whole number.",
+    },
+    "request-timeout": {
+        "vi": "Nội dung yêu cầu không đến kịp trong {seconds} giây. Vui lòng gửi lại.",
+        "en": "The request body did not arrive within {seconds} seconds. Please send it again.",
     },
     "method-not-allowed": {
         "vi": "Địa chỉ {path} không hỗ trợ phương thức {method}.",
@@ -431,6 +457,22 @@ FIELD_MESSAGES: Mapping[str, Mapping[Language, str]] = {
     "file_in_use": {
         "vi": "Tệp này đã thuộc một hồ sơ khác.",
         "en": "This file already belongs to another dossier.",
+    },
+    "control_character": {
+        "vi": "Có ký tự điều khiển không được phép ({character}).",
+        "en": "Contains a control character that is not allowed ({character}).",
+    },
+    "bidi_control": {
+        "vi": "Có ký tự đổi hướng chữ không được phép ({character}).",
+        "en": "Contains a text-direction control that is not allowed ({character}).",
+    },
+    "invalid_character": {
+        "vi": "Có ký tự không hợp lệ ({character}).",
+        "en": "Contains an invalid character ({character}).",
+    },
+    "invisible_only": {
+        "vi": "Chỉ gồm ký tự vô hình; vui lòng nhập nội dung nhìn thấy được.",
+        "en": "Contains only invisible characters; enter something visible.",
     },
     "bad_cursor": {
         "vi": "Con trỏ phân trang không hợp lệ; hãy tải lại từ trang đầu.",

@@ -134,6 +134,7 @@ def assert_private_file(response: httpx.Response, media_type: str, disposition: 
     assert response.headers["content-disposition"] == disposition
     assert response.headers["cache-control"] == "private, no-store"
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-security-policy"] == "sandbox"  # never a page of ours
     assert response.headers["content-length"] == str(len(response.content))
     assert "content-encoding" not in response.headers  # served as stored, not gzipped
 

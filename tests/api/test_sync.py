@@ -19,80 +19,9 @@ from backend.features.sync.service import cursor_key
 from backend.models import DraftRevision, RoleAssignment, SyncEpoch
 from sync.cursor import Cursor, encode_cursor
 from tests.support.identity import FakeClock, Person, device
+from tests.support.sync import Installation, database, save, signed_in_installation
 
 Client = AsyncTestClient[Litestar]
-BIRTH = "1.001193"
-
-
-class Installation:
-    """One installation of the app: a client id, a mutation counter, a cursor."""
-
-    def __init__(self, http: Any) -> None:
-        self.http = http
-        self.client_id = str(uuid.uuid4())
-        self.next_id = 1
-        self.cursor: str | None = None
-
-    async def register(self) -> Any:
-        return await self.http.post(
-            "/api/v1/sync/clients", json={"clientId": self.client_id, "protocolVersion": 1}
-        )
-
-    def mutation(self, name: str, args: dict[str, Any], mutation_id: int | None = None) -> dict:
-        if mutation_id is None:
-            mutation_id, self.next_id = self.next_id, self.next_id + 1
-        return {
-            "name": name,
-            "mutationId": mutation_id,
-            "clientTime": "2026-11-22T10:00:00+07:00",
-            "args": args,
-        }
-
-    async def push(self, *mutations: dict[str, Any], version: int = 1) -> Any:
-        return await self.http.post(
-            "/api/v1/sync/push",
-            json={
-                "clientId": self.client_id,
-                "protocolVersion": version,
-                "mutations": list(mutations),
-            },
-        )
-
-    async def pull(self, cursor: Any = "mine", limit: int = 500) -> dict[str, Any]:
-        body = {
-            "clientId": self.client_id,
-            "protocolVersion": 1,
-            "limit": limit,
-            "cursor": self.cursor if cursor == "mine" else cursor,
-        }
-        response = await self.http.post("/api/v1/sync/pull", json=body)
-        assert response.status_code == 200, response.text
-        page: dict[str, Any] = response.json()
-        if page.get("cursor"):
-            self.cursor = page["cursor"]
-        return page
-
-
-def save(
-    draft_id: str, fields: dict[str, Any], base: int | None = None, procedure: str = BIRTH
-) -> dict[str, Any]:
-    return {"draftId": draft_id, "procedureCode": procedure, "fields": fields, "baseVersion": base}
-
-
-async def signed_in_installation(http: Any) -> Installation:
-    await Person(http).sign_up()
-    installation = Installation(http)
-    assert (await installation.register()).status_code == 200
-    return installation
-
-
-async def database(settings: Settings, statement: Any) -> Any:
-    engine = create_engine(settings.resolved_database_url)
-    try:
-        async with session_factory(engine)() as db, db.begin():
-            return await db.execute(statement)
-    finally:
-        await engine.dispose()
 
 
 async def test_an_installation_belongs_to_one_account(client: Client) -> None:

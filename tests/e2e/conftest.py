@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
     CDPSession,
+    ConsoleMessage,
     Page,
     Playwright,
     ViewportSize,
@@ -128,12 +130,51 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 CLIENT_ADDRESSES = (str(IPv4Address("198.18.0.1") + n) for n in itertools.count())  # RFC 2544
 
 
+# Every page reports what the app's Content-Security-Policy blocked; a journey that trips it
+# fails, so the policy and the built app cannot drift apart unnoticed.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+CSP_VIOLATIONS: WeakKeyDictionary[BrowserContext, list[str]] = WeakKeyDictionary()
+
+
 def new_profile(browser: Browser, base_url: str) -> BrowserContext:
-    return browser.new_context(
+    context = browser.new_context(
         base_url=base_url,
         viewport=PHONE_VIEWPORT,
         extra_http_headers={"X-Forwarded-For": next(CLIENT_ADDRESSES)},
     )
+    violations = CSP_VIOLATIONS.setdefault(context, [])
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "CSP violation" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    return context
+
+
+def wait_for_service_worker_control(page: Page) -> None:
+    """Until the service worker controls the page (after its `clients.claim()`): an event
+    awaited in the page, since `wait_for_function` evaluates strings, which the app's CSP
+    refuses."""
+    page.evaluate(
+        """() => navigator.serviceWorker.controller !== null || new Promise((resolve) =>
+          navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), {
+            once: true,
+          }))"""
+    )
+
+
+def close_profiles(*contexts: BrowserContext) -> None:
+    """Close the profiles, then fail if the app's Content-Security-Policy blocked anything."""
+    violations = [v for context in contexts for v in CSP_VIOLATIONS.get(context, [])]
+    for context in contexts:
+        context.close()
+    assert violations == [], "the Content-Security-Policy blocked part of the app"
 
 
 @pytest.fixture
@@ -146,7 +187,7 @@ def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
     """
     context = new_profile(browser, base_url)
     yield context
-    context.close()
+    close_profiles(context)
 
 
 @pytest.fixture
@@ -204,8 +245,7 @@ def new_browser_context(browser: Browser, base_url: str) -> Iterator[Callable[[]
         return contexts[-1]
 
     yield make
-    for context in contexts:
-        context.close()
+    close_profiles(*contexts)
 
 
 DESK_VIEWPORT: ViewportSize = {"width": 1280, "height": 800}

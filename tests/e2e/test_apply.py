@@ -17,7 +17,11 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, FilePayload, Locator, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.conftest import VirtualAuthenticator, add_authenticator
+from tests.e2e.conftest import (
+    VirtualAuthenticator,
+    add_authenticator,
+    wait_for_service_worker_control,
+)
 from tests.e2e.test_catalogue import BIRTH_REGISTRATION, search_from_home
 from tests.e2e.test_identity import (
     BIRTH_REGISTRATION_CODE,
@@ -79,7 +83,7 @@ def ready_for_offline(page: Page) -> None:
     control, the installation registered for sync."""
     page.goto("/")
     expect(page.get_by_role("link", name="Hộ tịch")).to_be_visible()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker_control(page)
     expect(sync_status(page, "Đã đồng bộ")).to_be_visible()
 
 
@@ -125,25 +129,20 @@ def choose_file(page: Page, slot: str, file: FilePayload) -> None:
 
 def wait_for_device(page: Page, condition: str) -> None:
     """Until `condition` holds, a JavaScript expression over `records` (the account's files and
-    submissions as READ_DEVICE reads them). Each poll starts a fresh read and looks at the
-    latest finished one: wait_for_function does not wait for a promise."""
-    page.evaluate("window.deviceProbe = { isReading: false, records: null }")
-    page.wait_for_function(
-        f"""() => {{
-          const probe = window.deviceProbe;
-          if (!probe.isReading) {{
-            probe.isReading = true;
-            ({READ_DEVICE})().then((records) => {{
-              probe.records = records;
-              probe.isReading = false;
-            }});
+    submissions as READ_DEVICE reads them): read again every 100 ms, in the page, for up to a
+    minute. (Not `wait_for_function`: it evaluates strings, which the app's CSP refuses.)"""
+    held = page.evaluate(
+        f"""async () => {{
+          const deadline = Date.now() + 60_000;
+          while (Date.now() < deadline) {{
+            const records = await ({READ_DEVICE})();
+            if ({condition}) return true;
+            await new Promise((resolve) => setTimeout(resolve, 100));
           }}
-          const records = probe.records;
-          return records !== null && ({condition});
-        }}""",
-        polling=100,
-        timeout=60_000,
+          return false;
+        }}"""
     )
+    assert held, f"the device never held: {condition}"
 
 
 def wait_for_files(page: Page, count: int) -> None:

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.e2e.conftest import wait_for_service_worker_control
+
 pytestmark = pytest.mark.e2e
 
 BIRTH_REGISTRATION = "Đăng ký khai sinh"
@@ -56,7 +58,7 @@ def test_after_one_visit_search_and_details_work_offline(
     page.goto("/")
     # The catalogue is stored once the sectors it came with are listed.
     expect(page.get_by_role("link", name="Hộ tịch")).to_be_visible()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker_control(page)
 
     context.set_offline(True)
     page.reload()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ from backend.config import ConfigurationError, load_settings
 
 SAFE_PRODUCTION = {
     "MOTCUA_MODE": "production",
-    "MOTCUA_SECRET_KEY": "s" * 48,
+    "MOTCUA_SECRET_KEY": "3ekchHAWTIG1IXQywzHh1Ule_YYqDA_CXPR0VAFry8C5q_PfwKTWRiTWK0HAF1aK",
     "MOTCUA_PUBLIC_URL": "https://dichvucong.dongnai.example",
     "MOTCUA_DATABASE_URL": "postgresql+asyncpg://motcua@db/motcua",
 }
@@ -67,3 +69,104 @@ def test_serve_in_production_without_secrets_exits_with_a_clear_message(tmp_path
     assert "refuses to start in production" in result.stderr
     assert "MOTCUA_SECRET_KEY" in result.stderr
     assert "listening" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "a" * 32,
+        "s" * 48,
+        "ab" * 24,
+        "abc" * 16,
+        string.ascii_lowercase + string.digits + string.ascii_uppercase,  # a run
+        "".join(chr(ord("a") + 2 * i % 26) for i in range(40)),  # a run in steps of two
+        "Password1234" * 4,
+        "test-secret-" + "x" * 40,
+        "54dbb9a9de9ad9d5554347d9d189e208",  # 128 bits, too few to tell from a pattern
+        SAFE_PRODUCTION["MOTCUA_SECRET_KEY"][:31],  # too short
+    ],
+)
+def test_production_refuses_a_weak_secret(tmp_path: Path, secret: str) -> None:
+    environ = {**SAFE_PRODUCTION, "MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_SECRET_KEY": secret}
+    with pytest.raises(ConfigurationError, match="MOTCUA_SECRET_KEY"):
+        load_settings(environ)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: secrets.token_urlsafe(48),
+        lambda: secrets.token_urlsafe(32),
+        lambda: secrets.token_hex(32),
+    ],
+)
+def test_production_accepts_generated_secrets(tmp_path: Path, make: object) -> None:
+    for _ in range(300):
+        secret = make()  # type: ignore[operator]
+        load_settings(
+            {**SAFE_PRODUCTION, "MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_SECRET_KEY": secret}
+        )
+
+
+@pytest.mark.parametrize("mode", ["development", "production"])
+@pytest.mark.parametrize("hours", ["-1", "0", "-0.5", "nan", "inf", "10000000", "soon"])
+def test_a_session_lifetime_must_be_a_sane_positive_number_in_any_mode(
+    tmp_path: Path, mode: str, hours: str
+) -> None:
+    for variable in (
+        "MOTCUA_CITIZEN_SESSION_IDLE_HOURS",
+        "MOTCUA_CITIZEN_SESSION_ABSOLUTE_HOURS",
+        "MOTCUA_STAFF_SESSION_IDLE_HOURS",
+        "MOTCUA_STAFF_SESSION_ABSOLUTE_HOURS",
+    ):
+        environ = {**SAFE_PRODUCTION, "MOTCUA_MODE": mode, "MOTCUA_VAR_DIR": str(tmp_path)}
+        with pytest.raises(ConfigurationError, match=variable):
+            load_settings({**environ, variable: hours})
+
+
+@pytest.mark.parametrize(
+    ("lifetimes", "complaint"),
+    [
+        ({"MOTCUA_CITIZEN_SESSION_ABSOLUTE_HOURS": str(91 * 24)}, "at most 2160 hours"),
+        ({"MOTCUA_STAFF_SESSION_ABSOLUTE_HOURS": "25"}, "at most 24 hours"),
+        ({"MOTCUA_STAFF_SESSION_IDLE_HOURS": "13"}, "idle lifetime cannot exceed"),
+        (
+            {
+                "MOTCUA_CITIZEN_SESSION_IDLE_HOURS": "800",
+                "MOTCUA_CITIZEN_SESSION_ABSOLUTE_HOURS": "700",
+            },
+            "idle lifetime cannot exceed",
+        ),
+    ],
+)
+def test_production_refuses_session_lifetimes_out_of_range(
+    tmp_path: Path, lifetimes: dict[str, str], complaint: str
+) -> None:
+    environ = {**SAFE_PRODUCTION, "MOTCUA_VAR_DIR": str(tmp_path), **lifetimes}
+    with pytest.raises(ConfigurationError, match=complaint):
+        load_settings(environ)
+    # development takes them: a developer may want a long session
+    load_settings({**environ, "MOTCUA_MODE": "development"})
+
+
+def test_production_accepts_lifetimes_at_the_limits(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            **SAFE_PRODUCTION,
+            "MOTCUA_VAR_DIR": str(tmp_path),
+            "MOTCUA_CITIZEN_SESSION_IDLE_HOURS": str(90 * 24),
+            "MOTCUA_CITIZEN_SESSION_ABSOLUTE_HOURS": str(90 * 24),
+            "MOTCUA_STAFF_SESSION_IDLE_HOURS": "0.25",
+            "MOTCUA_STAFF_SESSION_ABSOLUTE_HOURS": "24",
+        }
+    )
+    assert settings.session_lifetimes("staff")[1].total_seconds() == 24 * 3600
+
+
+@pytest.mark.parametrize(
+    "variable", ["MOTCUA_REQUEST_BODY_TIMEOUT_SECONDS", "MOTCUA_REQUEST_BODY_MIN_RATE"]
+)
+@pytest.mark.parametrize("value", ["-1", "0", "nan", "slow"])
+def test_body_limits_must_be_positive(tmp_path: Path, variable: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=variable):
+        load_settings({"MOTCUA_VAR_DIR": str(tmp_path), variable: value})

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import Settings
-from backend.core import audit
+from backend.core import audit, text
 from backend.core.auth import Principal, RoleGrant
 from backend.core.dates import format_date_time
 from backend.core.errors import (
@@ -173,7 +173,11 @@ def checked_particulars(
     """Normalised (name, phone, email, cccd) or ValidationFailed with every problem."""
     problems: list[FieldProblem] = []
     name = " ".join(full_name.split())
-    if len(name) < 2:
+    refused = text.text_problem(name)  # the edge checks API bodies; this also the CLI's
+    name = text.normalized(name)
+    if refused is not None:
+        problems.append(FieldProblem("fullName", refused[0], dict(refused[1])))
+    elif len(name) < 2:
         problems.append(FieldProblem("fullName", "too_short", {"min": 2}))
     elif len(name) > 100:
         problems.append(FieldProblem("fullName", "too_long", {"max": 100}))

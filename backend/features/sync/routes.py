@@ -8,6 +8,7 @@ import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.params import JSONBody
 
+from backend.core import text
 from backend.core.auth import Principal
 from backend.core.deps import Db
 from backend.core.errors import FieldProblem, InvalidQuery
@@ -52,7 +53,9 @@ class SyncController(Controller):
         summary="Apply queued mutations in order, each once",
     )
     async def push(self, request: AnyRequest) -> messages.PushResponse:
-        body = await request.body()
+        # The push is read here, not by the app's JSON reading (core/edge.py), so that one
+        # unreadable mutation fails alone; the text policy runs per mutation in the service.
+        body = text.repair_lone_surrogates(await request.body())
         try:
             decoded = messages.decode_push_request(body)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:

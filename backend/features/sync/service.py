@@ -4,34 +4,51 @@ Push runs each mutation in its own transaction: the mutation's use case, its out
 client's last applied id commit together, so a retried push finds every mutation either
 applied once or not at all. A business-rule refusal is recorded as `rejected` and the queue
 moves on; a database that is busy or gone answers 503 and the client retries later.
+
+Nothing one mutation holds may block the mutations behind it for ever: its strings pass the
+text policy first (`backend.core.text`; a broken one is `invalid_text`, naming the field),
+and any other failure of its use case that is not worth retrying (a bug, data the database
+refuses) rolls its transaction back, is logged, and is recorded as `internal_error`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.config import Settings
+from backend.core import text
 from backend.core.auth import Principal
 from backend.core.clock import Clock
 from backend.core.errors import DomainError, Forbidden, TransientFailure
 from backend.features.catalogue.index import CatalogueIndex
 from backend.features.sync import changelog, snapshots  # snapshots: every feature's mutations
-from backend.features.sync.registry import HANDLERS, MutationContext, MutationRejected
+from backend.features.sync.registry import (
+    HANDLERS,
+    Handler,
+    MutationContext,
+    MutationRejected,
+)
 from backend.models import SyncClient, SyncMutation
 from sync import PROTOCOL_VERSION
 from sync.cursor import BadCursor, Cursor, check_cursor, decode_cursor, encode_cursor, scope_hash
 from sync.messages import (
+    INTERNAL_ERROR,
+    INVALID_ARGS,
+    INVALID_TEXT,
     UNKNOWN_MUTATION,
     Change,
     ClientRegistered,
     DecodedPush,
+    FormFieldError,
     MutationResult,
     PullRequest,
     PullResponse,
@@ -41,6 +58,10 @@ from sync.messages import (
 from sync.rules import classify
 
 MAX_PULL = 1000
+# Arguments whose strings keep their spacing: a draft is work in progress that the phone
+# adopts back into the form being typed in, so trimming it would eat a space just typed.
+KEEP_SPACING: dict[str, frozenset[str]] = {"draft.save": frozenset({"fields"})}
+log = logging.getLogger("motcua.sync")
 
 _CLIENTS: Table = SyncClient.__table__  # type: ignore[assignment]
 _OUTCOMES: Table = SyncMutation.__table__  # type: ignore[assignment]
@@ -163,14 +184,59 @@ async def _record(
         {
             "client_id": client_id,
             "mutation_id": mutation.mutation_id,
-            "name": name[:64],
+            "name": text.escaped(name)[:64],
             "status": "rejected" if result.status == "rejected" else "applied",
             "reason": result.reason,
             "result": result.result or {},
-            "client_time": getattr(mutation, "client_time", None),
+            "client_time": _storable(getattr(mutation, "client_time", None)),
             "applied_at": now,
         },
     )
+
+
+def _storable(value: str | None) -> str | None:
+    return value if value is None or text.text_problem(value) is None else None
+
+
+def _text_refusal(mutation_id: int, problems: list[text.TextProblem]) -> MutationResult:
+    errors = [FormFieldError(field=p.path, code=p.code, params=dict(p.params)) for p in problems]
+    return MutationResult(
+        mutation_id=mutation_id,
+        status="rejected",
+        reason=INVALID_TEXT,
+        detail={"errors": msgspec.to_builtins(errors)},
+    )
+
+
+def _checked_args(mutation: Any, name: str) -> tuple[Any, MutationResult | None]:
+    """The mutation's arguments through the text policy, or the refusal they earn."""
+    mutation_id = mutation.mutation_id
+    envelope = text.text_problem(mutation.client_time)
+    problems = [text.TextProblem("clientTime", *envelope)] if envelope else []
+    try:
+        args, found = text.clean(mutation.args, keep_spacing=KEEP_SPACING.get(name, ()))
+    except text.TooDeep:
+        detail = {"name": name, "error": f"nested more than {text.MAX_DEPTH} levels deep"}
+        refusal = MutationResult(
+            mutation_id=mutation_id, status="rejected", reason=INVALID_ARGS, detail=detail
+        )
+        return None, refusal
+    problems += found
+    return args, _text_refusal(mutation_id, problems) if problems else None
+
+
+def _prepare(mutation: Any, name: str) -> tuple[Handler, Any] | MutationResult:
+    """The use case and the (normalised) arguments to call it with, or the refusal the
+    mutation earns without running it: unreadable, served by no feature, or bad text."""
+    if isinstance(mutation, UndecodableMutation):
+        return mutation.to_result()
+    handler = HANDLERS.get(name)
+    if handler is None:  # a wire type no feature serves: refused alone, never a 500
+        return MutationResult(
+            mutation_id=mutation.mutation_id, status="rejected", reason=UNKNOWN_MUTATION
+        )
+    args, refusal = _checked_args(mutation, name)
+    return refusal if refusal is not None else (handler, args)
 
 
 async def _apply_one(
@@ -188,37 +254,47 @@ async def _apply_one(
     now = ctx.clock.now()
     mutation_id = mutation.mutation_id
     if isinstance(mutation, UndecodableMutation):
-        name, refusal = mutation.name, mutation.to_result()
+        name = mutation.name
     else:
         name = str(type(mutation).__struct_config__.tag)
-        handler = HANDLERS.get(name)
-        if handler is None:  # a wire type no feature serves: refused alone, never a 500
+    prepared = _prepare(mutation, name)
+    if isinstance(prepared, MutationResult):
+        refusal = prepared
+    else:
+        handler, args = prepared
+        mctx = MutationContext(ctx.settings, ctx.principal, client_id, now, catalogue)
+        try:
+            async with db.begin():
+                if not await _claim(db, client_id, mutation_id, expected_last, now):
+                    return None
+                outcome = await handler(db, mctx, args)
+                result = MutationResult(mutation_id=mutation_id, status="applied", result=outcome)
+                await _record(db, client_id, mutation, name, result, now)
+            return result
+        except MutationRejected as rejected:
             refusal = MutationResult(
-                mutation_id=mutation_id, status="rejected", reason=UNKNOWN_MUTATION
+                mutation_id=mutation_id,
+                status="rejected",
+                reason=rejected.reason,
+                detail=dict(rejected.params) or None,
             )
-        else:
-            mctx = MutationContext(ctx.settings, ctx.principal, client_id, now, catalogue)
-            try:
-                async with db.begin():
-                    if not await _claim(db, client_id, mutation_id, expected_last, now):
-                        return None
-                    outcome = await handler(db, mctx, mutation.args)
-                    result = MutationResult(
-                        mutation_id=mutation_id, status="applied", result=outcome
-                    )
-                    await _record(db, client_id, mutation, name, result, now)
-                return result
-            except MutationRejected as rejected:
-                refusal = MutationResult(
-                    mutation_id=mutation_id,
-                    status="rejected",
-                    reason=rejected.reason,
-                    detail=dict(rejected.params) or None,
-                )
-            except DomainError as rejected:
-                refusal = MutationResult(
-                    mutation_id=mutation_id, status="rejected", reason=rejected.problem_type
-                )
+        except TransientFailure:
+            raise
+        except DomainError as rejected:
+            refusal = MutationResult(
+                mutation_id=mutation_id, status="rejected", reason=rejected.problem_type
+            )
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            # A retry cannot cure it: refused for good (its transaction rolled back), so the
+            # mutations behind it still apply.
+            log.exception(
+                "mutation %s (%s) of client %s failed", mutation_id, text.escaped(name), client_id
+            )
+            refusal = MutationResult(
+                mutation_id=mutation_id, status="rejected", reason=INTERNAL_ERROR
+            )
     async with db.begin():
         if not await _claim(db, client_id, mutation_id, expected_last, now):
             return None
@@ -255,20 +331,36 @@ async def push(
                     continue
                 results.append(result)
                 last = max(last, mutation.mutation_id)
-    except (OperationalError, DBAPIError) as exc:
-        if not _is_transient(exc):
+    except Exception as exc:
+        if not is_transient(exc):
             raise
         raise TransientFailure(retry_after=5) from exc
     return PushResponse(results=results, last_mutation_id=last)
 
 
-def _is_transient(exc: DBAPIError) -> bool:
-    """Locked, busy, serialization failures and lost connections pass; the rest are bugs."""
-    text = str(exc.orig).lower() if exc.orig else str(exc).lower()
-    return exc.connection_invalidated or any(
-        word in text
-        for word in ("locked", "busy", "deadlock", "could not serialize", "connection", "timeout")
-    )
+# PostgreSQL's SQLSTATEs worth a retry: connection exceptions (class 08), serialization
+# failure, deadlock, lock not available, query cancelled (statement timeout), shutdown,
+# too many connections, out of memory or disk.
+_TRANSIENT_SQLSTATES = ("08", "40001", "40P01", "55P03", "57014", "57P0", "53")
+_TRANSIENT_WORDS = ("locked", "busy", "deadlock", "could not serialize", "connection", "timeout")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Busy or locked databases, serialization failures, lost connections and time-outs
+    pass with a retry; anything else (a bug, data the database refuses) would fail again."""
+    if isinstance(exc, TimeoutError | ConnectionError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if isinstance(sqlstate, str) and sqlstate:
+        return sqlstate.startswith(_TRANSIENT_SQLSTATES)
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(exc.orig).lower() if exc.orig else str(exc).lower()
+    return any(word in message for word in _TRANSIENT_WORDS)
 
 
 async def pull(db: AsyncSession, ctx: SyncContext, request: PullRequest) -> PullResponse:
