@@ -560,3 +560,24 @@ async def test_an_attachment_cannot_hang_on_another_accounts_draft(client: Clien
         }
         [result] = (await phone.push(phone.mutation("attachment.register", args))).json()["results"]
         assert (result["status"], result["reason"]) == ("rejected", "not_found")
+
+
+@pytest.mark.parametrize(
+    "attachment_id",
+    ["\x00", "00000000-0000-7000-8000-00000000000\x00", "not-an-id", "\u202e" + str(uuid.uuid4())],
+)
+async def test_metadata_that_cannot_name_an_attachment_is_a_400(
+    client: Client, attachment_id: str
+) -> None:
+    """Headers do not pass the JSON edge: a NUL in the attachment id was a 500 on PostgreSQL."""
+    await signed_in_installation(client)
+    response = await client.post(
+        "/api/v1/uploads",
+        headers={
+            **TUS,
+            "Upload-Length": "10",
+            "Upload-Metadata": f"attachmentId {b64(attachment_id)}",
+        },
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["type"].endswith("upload-invalid")

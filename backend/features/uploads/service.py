@@ -52,6 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.config import Settings
 from backend.core.auth import Principal
 from backend.core.errors import Conflict, DomainError, NotFound, TransientFailure
+from backend.core.text import text_problem
 from backend.features.sync import changelog
 from backend.features.sync.registry import MutationContext, MutationRejected, mutation
 from backend.features.uploads import repository
@@ -59,7 +60,7 @@ from backend.features.uploads.blobs import BlobStore
 from backend.features.uploads.images import UnreadableImage, reencode
 from backend.features.uploads.inspect import PDF, inspect_file
 from backend.models import Attachment, Draft, UploadSession
-from sync.messages import AttachmentRegister
+from sync.messages import UUID_PATTERN, AttachmentRegister
 
 MAX_BYTES = 10_000_000
 MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
@@ -69,6 +70,7 @@ CHECKSUM_ALGORITHMS = ("sha256",)
 # A tus length or offset: ASCII digits only (str.isdigit also takes "²" and "٣"), and no
 # more of them than any file we could take needs.
 _HEADER_INTEGER = re.compile(r"[0-9]{1,15}")
+UUID = re.compile(UUID_PATTERN.strip("^$"))
 
 
 class UploadNotFound(NotFound):
@@ -205,7 +207,8 @@ async def snapshot(db: AsyncSession, account_id: str) -> list[Attachment]:
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:
-    """`Upload-Metadata`: comma-separated `key base64value` pairs (a value may be absent)."""
+    """`Upload-Metadata`: comma-separated `key base64value` pairs (a value may be absent).
+    Headers do not pass the JSON edge, so their values meet the text policy here."""
     metadata: dict[str, str] = {}
     for pair in (header or "").split(","):
         pair = pair.strip()
@@ -213,9 +216,12 @@ def parse_metadata(header: str | None) -> dict[str, str]:
             continue
         key, _, encoded = pair.partition(" ")
         try:
-            metadata[key] = base64.b64decode(encoded.strip(), validate=True).decode()
+            value = base64.b64decode(encoded.strip(), validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             raise UploadInvalid(reason="metadata") from None
+        if text_problem(value) is not None:
+            raise UploadInvalid(reason="metadata")
+        metadata[key] = value
     return metadata
 
 
@@ -238,7 +244,7 @@ async def create_upload(
     if length > MAX_BYTES:
         raise UploadTooLarge(limit=MAX_BYTES)
     attachment_id = metadata.get("attachmentId")
-    if not attachment_id:
+    if not attachment_id or not UUID.fullmatch(attachment_id):
         raise UploadInvalid(reason="attachment_id")
     attachment = await repository.find_own_attachment(db, attachment_id, ctx.principal.account_id)
     if attachment is None:
