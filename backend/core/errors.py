@@ -93,6 +93,13 @@ class TransientFailure(DomainError):
     problem_type = "service-unavailable"
 
 
+class Refused(DomainError):
+    """Refused by a rule of its own (`reason`), the request being neither malformed nor about
+    something missing, forbidden or conflicting: too large, a type not taken (422)."""
+
+    problem_type = "refused"
+
+
 class RateLimited(DomainError):
     problem_type = "rate-limited"
 
@@ -138,6 +145,7 @@ STATUS_BY_ERROR: Mapping[type[DomainError], int] = {
     Conflict: HTTP_409_CONFLICT,
     InvalidTransition: HTTP_409_CONFLICT,
     ValidationFailed: HTTP_422_UNPROCESSABLE_ENTITY,
+    Refused: HTTP_422_UNPROCESSABLE_ENTITY,
     RateLimited: HTTP_429_TOO_MANY_REQUESTS,
     TransientFailure: HTTP_503_SERVICE_UNAVAILABLE,
 }
@@ -290,6 +298,7 @@ __all__ = [
     "MalformedRequest",
     "NotFound",
     "RateLimited",
+    "Refused",
     "RequestTimeout",
     "TransientFailure",
     "Unauthorized",

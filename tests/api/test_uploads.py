@@ -28,6 +28,7 @@ from tests.support.identity import FakeClock, device
 
 Client = AsyncTestClient[Litestar]
 TUS = {"Tus-Resumable": "1.0.0"}
+ZERO_ID = "00000000-0000-7000-8000-000000000000"
 GPS_IFD = 0x8825
 
 
@@ -564,7 +565,7 @@ async def test_an_attachment_cannot_hang_on_another_accounts_draft(client: Clien
 
 @pytest.mark.parametrize(
     "attachment_id",
-    ["\x00", "00000000-0000-7000-8000-00000000000\x00", "not-an-id", "\u202e" + str(uuid.uuid4())],
+    ["\x00", "00000000-0000-7000-8000-00000000000\x00", "not-an-id", "\u202e" + ZERO_ID],
 )
 async def test_metadata_that_cannot_name_an_attachment_is_a_400(
     client: Client, attachment_id: str

@@ -17,6 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal
+from backend.core.errors import (
+    Conflict,
+    FieldProblem,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    Refused,
+    ValidationFailed,
+)
+from backend.core.mutations import MutationContext, mutation
 from backend.features.catalogue.forms import FieldError, FormSchema, validate_form
 from backend.features.catalogue.repository import find_current_variant_row, find_procedure_row
 from backend.features.dossiers import access
@@ -29,7 +39,6 @@ from backend.features.dossiers.transitions import Change, Step, change_status, l
 from backend.features.dossiers.workflow import Resolver, commune_of, route_of, working_calendar
 from backend.features.drafts.service import find_own_draft
 from backend.features.sync import changelog
-from backend.features.sync.registry import MutationContext, MutationRejected, mutation
 from backend.features.uploads.service import attachment_data
 from backend.models import (
     AdministrativeUnit,
@@ -191,23 +200,23 @@ async def submit(db: AsyncSession, ctx: MutationContext, args: DossierSubmit) ->
     its first event and an acknowledgement in the citizen's inbox."""
     principal = ctx.principal
     if principal.kind != "citizen":
-        raise MutationRejected("citizens_only")
+        raise Forbidden(reason="citizens_only")
     if len(msgspec.json.encode(args.fields)) > MAX_FIELDS_BYTES:
-        raise MutationRejected("too_large", limit=MAX_FIELDS_BYTES)
+        raise Refused(reason="too_large", limit=MAX_FIELDS_BYTES)
     if await db.get(Dossier, args.dossier_id) is not None:
-        raise MutationRejected("already_exists")
+        raise Conflict(reason="already_exists")
     procedure = await find_procedure_row(db, args.procedure_code)
     if procedure is None:
-        raise MutationRejected("unknown_procedure", procedureCode=args.procedure_code)
+        raise NotFound(reason="unknown_procedure", procedureCode=args.procedure_code)
     variant = await _current_variant(db, procedure, args.variant_key)
     if variant is None:
-        raise MutationRejected("unknown_variant", variantKey=args.variant_key)
+        raise NotFound(reason="unknown_variant", variantKey=args.variant_key)
     today = ctx.now.astimezone(ZoneInfo(ctx.settings.timezone)).date()
     errors, attachments = await check_application(
         db, variant, args.fields, args.documents, principal.account_id, today
     )
     if errors:
-        raise MutationRejected("invalid_form", errors=[msgspec.to_builtins(e) for e in errors])
+        raise ValidationFailed([FieldProblem(e.field, e.code, dict(e.params)) for e in errors])
 
     route = route_of(variant)
     commune = commune_of(route, args.fields)
@@ -282,9 +291,9 @@ async def withdraw(db: AsyncSession, ctx: MutationContext, args: DossierWithdraw
     """Withdraw a dossier the desk has not received yet (status withdrawn, code 7)."""
     dossier = await access.find_owned(db, ctx.principal, args.dossier_id)
     if dossier is None:
-        raise MutationRejected("not_found")
+        raise NotFound()
     if "withdraw" not in allowed_actions(dossier.status, "citizen"):  # type: ignore[arg-type]
-        raise MutationRejected("not_withdrawable", status=dossier.status)
+        raise InvalidTransition(reason="not_withdrawable", status=dossier.status)
     dossier.finished_at = ctx.now
     leave_route(dossier)
     withdrawn = Change("withdraw", "citizen", ctx.principal.account_id, ctx.now, note=args.reason)
@@ -302,9 +311,9 @@ async def supplement(db: AsyncSession, ctx: MutationContext, args: DossierSupple
     given back to the dossier and its step), and the dossier resumes its status."""
     dossier = await access.find_owned(db, ctx.principal, args.dossier_id)
     if dossier is None:
-        raise MutationRejected("not_found")
+        raise NotFound()
     if dossier.status != "supplement_requested":
-        raise MutationRejected("no_supplement_requested", status=dossier.status)
+        raise InvalidTransition(reason="no_supplement_requested", status=dossier.status)
     variant = await db.get(ProcedureVariant, dossier.variant_id)
     assert variant is not None
     schema = msgspec.convert(variant.form, FormSchema)
@@ -312,7 +321,7 @@ async def supplement(db: AsyncSession, ctx: MutationContext, args: DossierSupple
         db, schema, args.documents, dossier.owner_account_id
     )
     if errors:
-        raise MutationRejected("invalid_form", errors=[msgspec.to_builtins(e) for e in errors])
+        raise ValidationFailed([FieldProblem(e.field, e.code, dict(e.params)) for e in errors])
     calendar = await working_calendar(db)
     if dossier.paused_at is not None:
         if dossier.due_at is not None:

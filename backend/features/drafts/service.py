@@ -19,9 +19,10 @@ from sqlalchemy import Executable, Row, Table, bindparam, insert, literal, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.errors import NotFound, Refused
+from backend.core.mutations import MutationContext, mutation
 from backend.features.catalogue.repository import procedure_exists
 from backend.features.sync import changelog
-from backend.features.sync.registry import MutationContext, MutationRejected, mutation
 from backend.models import Draft, DraftRevision
 from sync.messages import DraftDelete, DraftSave, DraftSaveResult
 from sync.rules import merge_fields
@@ -198,9 +199,9 @@ async def _find_for_update(db: AsyncSession, draft_id: str) -> Row[Any] | None:
 async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) -> dict[str, Any]:
     """Create or update a draft; field-level merge against `base_version`."""
     if len(msgspec.json.encode(args.fields)) > MAX_FIELDS_BYTES:
-        raise MutationRejected("too_large", limit=MAX_FIELDS_BYTES)
+        raise Refused(reason="too_large", limit=MAX_FIELDS_BYTES)
     if not await _procedure_exists(db, ctx, args.procedure_code):
-        raise MutationRejected("unknown_procedure", procedureCode=args.procedure_code)
+        raise NotFound(reason="unknown_procedure", procedureCode=args.procedure_code)
     account_id = ctx.principal.account_id
     # A client that edited no earlier version most likely creates the draft: insert first.
     current = None if args.base_version is None else await _find_for_update(db, args.draft_id)
@@ -211,9 +212,9 @@ async def save_draft(db: AsyncSession, ctx: MutationContext, args: DraftSave) ->
         # The id is taken: a creation sent again, or someone else's id.
         current = await _find_for_update(db, args.draft_id)
         if current is None:  # taken and deleted again meanwhile
-            raise MutationRejected("not_found")
+            raise NotFound()
     if current.account_id != account_id:
-        raise MutationRejected("not_found")  # someone else's id: it does not exist for you
+        raise NotFound()  # someone else's id: it does not exist for you
     base = await _base(db, args.draft_id, args.base_version, ctx.client_id)
     merged, conflicts = merge_fields(base, current.fields, args.fields)
     if merged == current.fields:
@@ -255,7 +256,7 @@ async def delete_draft(
     account_id = ctx.principal.account_id
     draft = await find_own_draft(db, args.draft_id, account_id)
     if draft is None:
-        raise MutationRejected("not_found")
+        raise NotFound()
     version = draft.version + 1
     await db.delete(draft)
     await db.flush()

@@ -1,62 +1,37 @@
-"""Named mutations: each feature declares the mutations its clients may push, and the use
-case each one calls. The sync service knows nothing else about them."""
+"""Named mutations as the sync service sees them: the use cases features declare
+(backend/core/mutations.py), and the one mapping from the domain errors they raise to a
+rejected mutation's reason and detail, which the phone shows and keeps.
+
+The reason is the error's own `reason` when it gives one (`Conflict(reason="already_exists")`),
+else the kind of error's (`NotFound` -> `not_found`, `ValidationFailed` -> `invalid_form` with
+its field problems in `detail.errors`), else its problem type.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Final
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import msgspec
 
-from backend.config import Settings
-from backend.core.auth import Principal
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, NotFound, ValidationFailed
+from backend.core.mutations import HANDLERS, Catalogue, Handler, MutationContext, mutation
 
+__all__ = ["HANDLERS", "Catalogue", "Handler", "MutationContext", "mutation", "rejection"]
 
-class Catalogue(Protocol):
-    """The in-process catalogue index (features/catalogue/index.py), as mutations read it."""
-
-    def find(self, code: str) -> object | None: ...
+REASON_OF_ERROR: Final[dict[type[DomainError], str]] = {
+    ValidationFailed: "invalid_form",
+    NotFound: "not_found",
+}
 
 
-@dataclass(frozen=True)
-class MutationContext:
-    """Who pushed the mutation, from which installation, and when the server applied it.
-    `catalogue`, when given, answers "does this procedure exist" without a query; it may lag
-    an import by a few seconds, so a code it does not know is looked up in the database."""
-
-    settings: Settings
-    principal: Principal
-    client_id: str
-    now: dt.datetime
-    catalogue: Catalogue | None = None
-
-
-class MutationRejected(DomainError):
-    """A business rule refused the mutation: it is recorded as `rejected` with this reason
-    and the client's queue moves on."""
-
-    problem_type = "mutation-rejected"
-
-    def __init__(self, reason: str, **detail: object) -> None:
-        super().__init__(**detail)
-        self.reason = reason
-
-
-Args = TypeVar("Args")
-Handler = Callable[[AsyncSession, MutationContext, Any], Awaitable[dict[str, Any] | None]]
-HANDLERS: dict[str, Handler] = {}
-
-
-def mutation(name: str) -> Callable[[Handler], Handler]:
-    """Declare the use case behind the mutation `name` (a tag of `sync.messages.Mutation`)."""
-
-    def register(handler: Handler) -> Handler:
-        if name in HANDLERS:
-            raise ValueError(f"mutation {name!r} is declared twice")
-        HANDLERS[name] = handler
-        return handler
-
-    return register
+def rejection(error: DomainError) -> tuple[str, dict[str, Any] | None]:
+    """The reason and detail a rejected mutation records for `error` (see the module doc)."""
+    detail = dict(error.params)
+    reason = detail.pop("reason", None)
+    if not isinstance(reason, str):
+        reason = next(
+            (r for cls, r in REASON_OF_ERROR.items() if isinstance(error, cls)), error.problem_type
+        )
+    if isinstance(error, ValidationFailed):
+        detail["errors"] = [msgspec.to_builtins(problem) for problem in error.errors]
+    return reason, detail or None

@@ -31,12 +31,7 @@ from backend.core.clock import Clock
 from backend.core.errors import DomainError, Forbidden, TransientFailure
 from backend.features.catalogue.index import CatalogueIndex
 from backend.features.sync import changelog, snapshots  # snapshots: every feature's mutations
-from backend.features.sync.registry import (
-    HANDLERS,
-    Handler,
-    MutationContext,
-    MutationRejected,
-)
+from backend.features.sync.registry import HANDLERS, Handler, MutationContext, rejection
 from backend.models import SyncClient, SyncMutation
 from sync import PROTOCOL_VERSION
 from sync.cursor import BadCursor, Cursor, check_cursor, decode_cursor, encode_cursor, scope_hash
@@ -271,18 +266,12 @@ async def _apply_one(
                 result = MutationResult(mutation_id=mutation_id, status="applied", result=outcome)
                 await _record(db, client_id, mutation, name, result, now)
             return result
-        except MutationRejected as rejected:
-            refusal = MutationResult(
-                mutation_id=mutation_id,
-                status="rejected",
-                reason=rejected.reason,
-                detail=dict(rejected.params) or None,
-            )
         except TransientFailure:
             raise
-        except DomainError as rejected:
+        except DomainError as refused:
+            reason, detail = rejection(refused)
             refusal = MutationResult(
-                mutation_id=mutation_id, status="rejected", reason=rejected.problem_type
+                mutation_id=mutation_id, status="rejected", reason=reason, detail=detail
             )
         except Exception as exc:
             if is_transient(exc):

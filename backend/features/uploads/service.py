@@ -51,10 +51,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.config import Settings
 from backend.core.auth import Principal
-from backend.core.errors import Conflict, DomainError, NotFound, TransientFailure
+from backend.core.errors import Conflict, DomainError, NotFound, Refused, TransientFailure
+from backend.core.mutations import MutationContext, mutation
 from backend.core.text import text_problem
 from backend.features.sync import changelog
-from backend.features.sync.registry import MutationContext, MutationRejected, mutation
 from backend.features.uploads import repository
 from backend.features.uploads.blobs import BlobStore
 from backend.features.uploads.images import UnreadableImage, reencode
@@ -166,15 +166,15 @@ async def register_attachment(
     if existing is not None:
         return {"status": existing.status}
     if await db.get(Attachment, args.attachment_id) is not None:  # someone else's id
-        raise MutationRejected("not_found")
+        raise NotFound()
     if args.draft_id is not None:
         draft = await db.get(Draft, args.draft_id)
         if draft is not None and draft.account_id != account_id:
-            raise MutationRejected("not_found")
+            raise NotFound()
     if args.media_type not in MEDIA_TYPES:
-        raise MutationRejected("unsupported_type", mediaTypes=",".join(MEDIA_TYPES))
+        raise Refused(reason="unsupported_type", mediaTypes=",".join(MEDIA_TYPES))
     if args.bytes > MAX_BYTES:
-        raise MutationRejected("too_large", limit=MAX_BYTES)
+        raise Refused(reason="too_large", limit=MAX_BYTES)
     attachment = Attachment(
         id=args.attachment_id,
         account_id=account_id,
