@@ -32,6 +32,7 @@ from tests.e2e.test_identity import (
 )
 from tests.e2e.test_photo import twelve_megapixel_jpeg
 from tests.e2e.test_sync import sync_status
+from tests.support.pdfs import scanned_pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -326,18 +327,6 @@ def test_two_citizens_on_one_browser_see_nothing_of_each_other(
     page.goto(f"/dossiers/{dossier_id}")
     expect(page.get_by_text("Không có hồ sơ này trên máy")).to_be_visible()
     assert device_records(page) == {"blobs": [], "submissions": []}
-
-
-def scanned_pdf(megabytes: float) -> bytes:
-    """A PDF scan of a few megabytes (not compressed on the phone): several upload chunks."""
-    body = random.Random(7).randbytes(int(megabytes * 500_000)).hex().encode()
-    return (
-        b"%PDF-1.4\n1 0 obj\n<< /Length "
-        + str(len(body)).encode()
-        + b" >>\nstream\n"
-        + body
-        + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    )
 
 
 def test_an_upload_cut_off_by_closing_the_tab_resumes_where_it_stopped(

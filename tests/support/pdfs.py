@@ -10,6 +10,7 @@ reader does.
 
 from __future__ import annotations
 
+import random
 import re
 import zlib
 from collections.abc import Callable, Mapping
@@ -310,3 +311,17 @@ def bomb_stream(megabytes: int) -> bytes:
 def flate_bomb(megabytes: int = 200) -> bytes:
     """A one-page PDF carrying a `bomb_stream`."""
     return one_page(o6=bomb_stream(megabytes))
+
+
+def scanned_pdf(megabytes: float) -> bytes:
+    """A scan as a phone's file picker has it: a real one-page PDF whose image does not
+    compress (noise), about `megabytes` large, so that it takes several upload chunks."""
+    from fpdf import FPDF
+    from PIL import Image
+
+    side = int((megabytes * 1_000_000 / 3) ** 0.5)
+    noise = Image.frombytes("RGB", (side, side), random.Random(7).randbytes(side * side * 3))
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(noise, x=10, y=10, w=190)
+    return bytes(pdf.output())
