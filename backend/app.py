@@ -23,6 +23,7 @@ from backend.core.db import create_engine, provide_db, session_factory
 from backend.core.edge import BodyDeadline, EdgeRequest, check_parameters, close_unread_bodies
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.jobs import run_forever
+from backend.core.openapi import declare_problems
 from backend.core.pwa import serve_pwa, serve_pwa_index
 from backend.core.ratelimit import RateLimiter
 from backend.features.catalogue.index import CatalogueIndex
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     def provide_settings() -> Settings:
         return settings
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             CatalogueController,
@@ -141,3 +142,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         ),
         debug=False,
     )
+    declare_problems(app)
+    return app

@@ -5,60 +5,10 @@ proxy reports is counted, not what the client claimed."""
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from backend.features.identity.guard import RATE_LIMITS
-
-ROOT = Path(__file__).parents[2]
-LISTENING = re.compile(r"MotCua listening on http://[^:]+:(\d+)")
-
-
-@contextmanager
-def served(database_url: str, var_dir: Path, **env: str) -> Iterator[httpx.Client]:
-    """The real server on 127.0.0.1 (a free port), and a client to it."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "backend", "serve", "--no-demo", "--port", "0"],
-        env={
-            **os.environ,
-            "MOTCUA_DATABASE_URL": database_url,
-            "MOTCUA_VAR_DIR": str(var_dir),
-            "MOTCUA_BACKGROUND_JOBS": "0",
-            **env,
-        },
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert server.stdout is not None
-    output: list[str] = []
-    port = None
-    for line in server.stdout:
-        output.append(line)
-        if match := LISTENING.search(line):
-            port = match.group(1)
-            break
-    try:
-        assert port is not None, "".join(output)
-        threading.Thread(target=output.extend, args=(server.stdout,), daemon=True).start()
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+from tests.support.server import served
 
 
 def spoofed(n: int) -> dict[str, str]:
