@@ -4,64 +4,21 @@ and sends only part of it gets a 408 and a closed connection, instead of holding
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[2]
-LISTENING = re.compile(r"MotCua listening on http://[^:]+:(\d+)")
+from tests.support.server import served
 
 
 @pytest.fixture
 def server_port(tmp_path: Path) -> Iterator[int]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
-    env |= {"MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_REQUEST_BODY_TIMEOUT_SECONDS": "0.5"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "backend",
-            "serve",
-            "--no-demo",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert server.stdout is not None
-    output: list[str] = []
-    port = None
-    for line in server.stdout:
-        output.append(line)
-        if match := LISTENING.search(line):
-            port = int(match.group(1))
-            break
-    if port is None:
-        server.wait()
-        pytest.fail(f"the server exited before listening:\n{''.join(output)}")
-    threading.Thread(target=output.extend, args=(server.stdout,), daemon=True).start()
-    try:
-        yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with served(None, tmp_path, MOTCUA_REQUEST_BODY_TIMEOUT_SECONDS="0.5") as http:
+        assert http.base_url.port is not None
+        yield http.base_url.port
 
 
 def read_until_closed(connection: socket.socket) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 import httpx
 import pytest
@@ -47,23 +47,7 @@ Name = Literal[
     "admin_elsewhere",
     "province_admin",
 ]
-NAMES: Final[tuple[Name, ...]] = (
-    "anonymous",
-    "owner",
-    "other_citizen",
-    "desk",
-    "handler",
-    "approver",
-    "field",
-    "postal",
-    "admin",
-    "desk_elsewhere",
-    "handler_elsewhere",
-    "approver_elsewhere",
-    "field_elsewhere",
-    "admin_elsewhere",
-    "province_admin",
-)
+NAMES: Final[tuple[Name, ...]] = get_args(Name)
 CITIZENS: Final[frozenset[Name]] = frozenset({"owner", "other_citizen"})
 STAFF_ROLES: Final = ("desk", "handler", "approver", "field", "admin")
 OWNER_CCCD: Final = "075190007777"

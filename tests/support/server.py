@@ -19,17 +19,15 @@ LISTENING = re.compile(r"MotCua listening on http://[^:]+:(\d+)")
 
 
 @contextmanager
-def served(database_url: str, var_dir: Path, **env: str) -> Iterator[httpx.Client]:
-    """The real server on 127.0.0.1 (a free port), and a client to it."""
+def served(database_url: str | None, var_dir: Path, **env: str) -> Iterator[httpx.Client]:
+    """The real server on 127.0.0.1 (a free port), and a client to it; with no database URL,
+    on a new SQLite database in `var_dir`. No other MOTCUA_ setting of the caller's leaks in."""
+    settings = {"MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_BACKGROUND_JOBS": "0", **env}
+    if database_url is not None:
+        settings["MOTCUA_DATABASE_URL"] = database_url
     server = subprocess.Popen(
         [sys.executable, "-m", "backend", "serve", "--no-demo", "--port", "0"],
-        env={
-            **os.environ,
-            "MOTCUA_DATABASE_URL": database_url,
-            "MOTCUA_VAR_DIR": str(var_dir),
-            "MOTCUA_BACKGROUND_JOBS": "0",
-            **env,
-        },
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}, **settings},
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -44,7 +42,9 @@ def served(database_url: str, var_dir: Path, **env: str) -> Iterator[httpx.Clien
             port = match.group(1)
             break
     try:
-        assert port is not None, "".join(output)
+        if port is None:
+            server.wait()
+            raise AssertionError(f"the server exited before listening:\n{''.join(output)}")
         threading.Thread(target=output.extend, args=(server.stdout,), daemon=True).start()
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             yield client
