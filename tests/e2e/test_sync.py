@@ -161,7 +161,9 @@ def test_drafts_and_a_photo_saved_offline_survive_a_reload_and_sync_when_online(
         ),
     )
     context.set_offline(False)
-    expect(sync_status(page, "Đã đồng bộ")).to_be_visible()
+    # The browser may say it is online a moment before requests go through: the first tries
+    # can still fail and wait their backoff (seconds), then the saves and the photo go.
+    expect(sync_status(page, "Đã đồng bộ")).to_be_visible(timeout=30_000)
     # Uploaded, checked and accepted: the server says so through the next pull.
     expect(certificate).to_contain_text("Máy chủ đã nhận")
 
