@@ -185,7 +185,7 @@ function Documents(props: { procedureCode: string; documents: DossierDocument[] 
   const procedure = useProcedure(procedureCode);
   const slotName = (key: string) => {
     const variants = procedure.isLoaded ? (procedure.value?.variants ?? []) : [];
-    const slot = variants.flatMap((v) => v.form.documents).find((d) => d.key === key);
+    const slot = variants.flatMap((v) => v.form.documents ?? []).find((d) => d.key === key);
     return slot ? localized(slot.name.vi, slot.name.en) : key;
   };
   return (
