@@ -838,7 +838,7 @@ function ReceivedDossier(props: Received & { onAnother: () => void }) {
         {result.dueAt && <Fact term={tw('resultDue')}>{due}</Fact>}
         {step && (
           <Fact term={ti('nextStep')}>
-            {localized(step.name, step.nameEn)} — {step.agencyName ?? step.agencyCode}
+            {localized(step.name, step.nameEn)} — {step.agencyName}
           </Fact>
         )}
       </dl>
