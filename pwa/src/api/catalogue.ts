@@ -1,9 +1,11 @@
 import { apiGet } from './client';
-import type { ProcedurePage, Sector } from './types';
+import type { Answer } from './operations';
 
 export const PAGE_SIZE = 100;
 
-export type PageResult = { page: ProcedurePage; etag: string | null } | 'not-modified';
+export type PageResult =
+  | { page: Answer<'listProcedures'>; etag: string | null }
+  | 'not-modified';
 
 /** One page of the catalogue with every variant, for keeping a full copy on the device. */
 export async function fetchProcedurePage(
@@ -14,9 +16,10 @@ export async function fetchProcedurePage(
   if (cursor) query.set('cursor', cursor);
   const response = await apiGet(`/api/v1/procedures?${query}`, { ifNoneMatch });
   if (response.status === 304) return 'not-modified';
-  return { page: (await response.json()) as ProcedurePage, etag: response.headers.get('ETag') };
+  const page = (await response.json()) as Answer<'listProcedures'>;
+  return { page, etag: response.headers.get('ETag') };
 }
 
-export async function fetchSectors(): Promise<Sector[]> {
-  return (await (await apiGet('/api/v1/sectors')).json()) as Sector[];
+export async function fetchSectors(): Promise<Answer<'listSectors'>> {
+  return (await (await apiGet('/api/v1/sectors')).json()) as Answer<'listSectors'>;
 }

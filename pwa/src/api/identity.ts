@@ -1,204 +1,157 @@
 // The identity API: passkey ceremonies, the signed-in account, its passkeys and sessions.
-// Wire types written by hand to mirror backend/features/identity/schemas.py (camelCase).
+// The wire types are aliases of those generated from the OpenAPI document (./schema.ts).
 import { apiCall } from './client';
+import type { Answer, Body, OperationId } from './operations';
+import type { components } from './schema';
 
-export type RoleName = 'desk' | 'handler' | 'approver' | 'field' | 'postal' | 'admin';
+type Schemas = components['schemas'];
 
-export interface RoleAssignment {
-  role: RoleName;
-  agencyCode?: string;
-  agencyName?: string;
-  postalUnit?: string;
-}
-
+export type RoleName = Schemas['RoleOut']['role'];
+/** A role the account holds, at an agency (or a postal unit). */
+export type RoleAssignment = Schemas['RoleOut'];
 /** The signed-in account. */
-export interface Me {
-  id: string;
-  kind: 'citizen' | 'staff';
-  fullName: string;
-  phone: string;
-  email?: string;
-  roles: RoleAssignment[];
-}
+export type Me = Schemas['Me'];
+export type SignUpDetails = Body<'startSignUp'>;
 
-export interface SignUpDetails {
-  fullName: string;
-  phone: string;
-  email?: string;
-  cccd?: string;
-}
+// The server describes a ceremony's `publicKey` as an object: it is WebAuthn's JSON options
+// (py_webauthn's options_to_json), which the browser's parse functions take. Likewise the
+// `credential` a ceremony's result sends back is WebAuthn's JSON credential: a new passkey's
+// (registration) or a signature by one (assertion).
+type WithPublicKey<Ceremony, PublicKey> = Omit<Ceremony, 'publicKey'> & { publicKey: PublicKey };
+type CreationOf<Op extends OperationId> = WithPublicKey<
+  Answer<Op>,
+  PublicKeyCredentialCreationOptionsJSON
+>;
+type RequestOf<Op extends OperationId> = WithPublicKey<
+  Answer<Op>,
+  PublicKeyCredentialRequestOptionsJSON
+>;
+type WithCredential<Op extends OperationId, Credential> = Omit<Body<Op>, 'credential'> & {
+  credential: Credential;
+};
+type Registration<Op extends OperationId> = WithCredential<Op, RegistrationResponseJSON>;
+type Assertion<Op extends OperationId> = WithCredential<Op, AuthenticationResponseJSON>;
 
-export interface CreationCeremony {
-  ceremonyId: string;
-  publicKey: PublicKeyCredentialCreationOptionsJSON;
-}
+export type CreationCeremony = CreationOf<'startSignUp'>;
+export type RequestCeremony = RequestOf<'startSignIn'>;
+/** A creation ceremony for an enrollment link, with whose account the passkey will open. */
+export type EnrollmentCeremony = CreationOf<'startEnrollment'>;
 
-export interface RequestCeremony {
-  ceremonyId: string;
-  publicKey: PublicKeyCredentialRequestOptionsJSON;
-}
-
-export interface EnrollmentCeremony extends CreationCeremony {
-  /** Whose account the new passkey will open. */
-  fullName: string;
-}
-
+export type Passkey = Schemas['PasskeyOut'];
 /** How a passkey came to the account: at sign-up, or by a one-time link of that purpose. */
-export type PasskeyOrigin =
-  | 'sign_up'
-  | 'add_passkey'
-  | 'staff_enrollment'
-  | 'desk_recovery'
-  | 'recovery_code';
+export type PasskeyOrigin = NonNullable<Passkey['enrolledVia']>;
 
-export interface Passkey {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt?: string;
-  /** Whether the passkey is synced to a cloud account (and survives losing the phone). */
-  backedUp: boolean;
-  /** Absent for passkeys older than the record of it. */
-  enrolledVia?: PasskeyOrigin;
-  /** Until then this passkey (new, by a link or a recovery) cannot remove older passkeys or
-   * replace the recovery codes. */
-  restrictedUntil?: string;
-  /** The passkey this session was opened or last re-verified with. Default false. */
-  current?: boolean;
-}
-
-export type ActivityKind =
-  | 'account_created'
-  | 'signed_in'
-  | 'signed_out_everywhere'
-  | 'passkey_added'
-  | 'passkey_removed'
-  | 'passkey_link_created'
-  | 'recovery_codes_replaced'
-  | 'recovery_code_used'
-  | 'desk_recovery_issued'
-  | 'desk_recovery_refused'
-  | 'cccd_recorded'
-  | 'change_refused';
-
-/** One identity event of the account, from the server's audit trail. */
-export interface Activity {
-  id: number;
-  kind: ActivityKind;
-  at: string;
-  /** passkey_added: how the passkey came. */
-  how?: PasskeyOrigin;
-  agencyName?: string;
-  agencyNameEn?: string;
-  passkeyName?: string;
-  userAgent?: string;
-  /** change_refused: remove_older_passkey or replace_recovery_codes. */
-  refused?: string;
-}
+export type Activity = Schemas['ActivityOut'];
+export type ActivityKind = Activity['kind'];
 
 /** A citizen's account the desk found by phone or CCCD (numbers masked but the last three). */
-export interface AccountMatch {
-  id: string;
-  fullName: string;
-  phoneMasked: string;
-  cccdMasked?: string;
-}
-
-export type DocumentType = 'cccd' | 'vneid' | 'passport';
-
-export interface IdentityCheck {
-  documentType: DocumentType;
-  /** The 12-digit personal identification number on the document: the account's CCCD. */
-  documentNumber: string;
-  note?: string;
-}
-
-export interface PasskeyLink {
-  url: string;
-  /** The link as a QR code, SVG markup made by the server. */
-  qrSvg: string;
-  expiresAt: string;
-}
-
-export interface Session {
-  id: string;
-  /** The session of this device. */
-  current: boolean;
-  createdAt: string;
-  lastSeenAt: string;
-  userAgent?: string;
-}
+export type AccountMatch = Schemas['AccountMatch'];
+/** What the desk officer checked before issuing a recovery link. */
+export type IdentityCheck = Schemas['IdentityCheck'];
+export type DocumentType = IdentityCheck['documentType'];
+/** A one-time link to add a passkey, and the same link as a QR code (SVG markup). */
+export type PasskeyLink = Schemas['EnrollmentLink'];
+export type Session = Schemas['SessionOut'];
 
 const AUTH = '/api/v1/auth';
 const ACCOUNT = '/api/v1/account';
 
-export const fetchMe = () => apiCall<Me>('GET', `${AUTH}/me`);
+export const fetchMe = () => apiCall<Answer<'getMe'>>('GET', `${AUTH}/me`);
 
 export const startSignUp = (details: SignUpDetails) =>
   apiCall<CreationCeremony>('POST', `${AUTH}/sign-up/options`, details);
 
-export const finishSignUp = (ceremonyId: string, credential: RegistrationResponseJSON) =>
-  apiCall<Me>('POST', `${AUTH}/sign-up/verify`, { ceremonyId, credential });
+export function finishSignUp(ceremonyId: string, credential: RegistrationResponseJSON) {
+  const result: Registration<'finishSignUp'> = { ceremonyId, credential };
+  return apiCall<Answer<'finishSignUp'>>('POST', `${AUTH}/sign-up/verify`, result);
+}
 
 export const startSignIn = () => apiCall<RequestCeremony>('POST', `${AUTH}/sign-in/options`, {});
 
-export const finishSignIn = (ceremonyId: string, credential: AuthenticationResponseJSON) =>
-  apiCall<Me>('POST', `${AUTH}/sign-in/verify`, { ceremonyId, credential });
+export function finishSignIn(ceremonyId: string, credential: AuthenticationResponseJSON) {
+  const result: Assertion<'finishSignIn'> = { ceremonyId, credential };
+  return apiCall<Answer<'finishSignIn'>>('POST', `${AUTH}/sign-in/verify`, result);
+}
 
-export const signOut = () => apiCall<undefined>('POST', `${AUTH}/sign-out`);
+export const signOut = () => apiCall<Answer<'signOut'>>('POST', `${AUTH}/sign-out`);
 
-export const redeemRecoveryCode = (code: string) =>
-  apiCall<{ enrollmentToken: string }>('POST', `${AUTH}/recovery-codes/redeem`, { code });
+export function redeemRecoveryCode(code: string) {
+  const redemption: Body<'redeemRecoveryCode'> = { code };
+  return apiCall<Answer<'redeemRecoveryCode'>>(
+    'POST',
+    `${AUTH}/recovery-codes/redeem`,
+    redemption,
+  );
+}
 
-export const startEnrollment = (token: string) =>
-  apiCall<EnrollmentCeremony>('POST', `${AUTH}/enrollment/options`, { token });
+export function startEnrollment(token: string) {
+  const request: Body<'startEnrollment'> = { token };
+  return apiCall<EnrollmentCeremony>('POST', `${AUTH}/enrollment/options`, request);
+}
 
-export const finishEnrollment = (
+export function finishEnrollment(
   token: string,
   ceremonyId: string,
   credential: RegistrationResponseJSON,
-) => apiCall<Me>('POST', `${AUTH}/enrollment/verify`, { token, ceremonyId, credential });
+) {
+  const result: Registration<'finishEnrollment'> = { token, ceremonyId, credential };
+  return apiCall<Answer<'finishEnrollment'>>('POST', `${AUTH}/enrollment/verify`, result);
+}
 
-export const fetchPasskeys = () => apiCall<Passkey[]>('GET', `${ACCOUNT}/passkeys`);
+export const fetchPasskeys = () => apiCall<Answer<'listPasskeys'>>('GET', `${ACCOUNT}/passkeys`);
 
 export const removePasskey = (id: string) =>
-  apiCall<undefined>('DELETE', `${ACCOUNT}/passkeys/${encodeURIComponent(id)}`);
+  apiCall<Answer<'removePasskey'>>('DELETE', `${ACCOUNT}/passkeys/${encodeURIComponent(id)}`);
 
-export const createPasskeyLink = () => apiCall<PasskeyLink>('POST', `${ACCOUNT}/passkey-links`);
+export const createPasskeyLink = () =>
+  apiCall<Answer<'createPasskeyLink'>>('POST', `${ACCOUNT}/passkey-links`);
 
-export const fetchSessions = () => apiCall<Session[]>('GET', `${ACCOUNT}/sessions`);
+export const fetchSessions = () => apiCall<Answer<'listSessions'>>('GET', `${ACCOUNT}/sessions`);
 
 export const revokeSession = (id: string) =>
-  apiCall<undefined>('DELETE', `${ACCOUNT}/sessions/${encodeURIComponent(id)}`);
+  apiCall<Answer<'revokeSession'>>('DELETE', `${ACCOUNT}/sessions/${encodeURIComponent(id)}`);
 
 export const signOutEverywhere = () =>
-  apiCall<undefined>('POST', `${ACCOUNT}/sign-out-everywhere`);
+  apiCall<Answer<'signOutEverywhere'>>('POST', `${ACCOUNT}/sign-out-everywhere`);
 
 export const createRecoveryCodes = () =>
-  apiCall<{ codes: string[] }>('POST', `${ACCOUNT}/recovery-codes`);
+  apiCall<Answer<'generateRecoveryCodes'>>('POST', `${ACCOUNT}/recovery-codes`);
 
 export const startReverification = () =>
-  apiCall<RequestCeremony>('POST', `${ACCOUNT}/verification/options`, {});
+  apiCall<RequestOf<'startReverification'>>('POST', `${ACCOUNT}/verification/options`, {});
 
-export const finishReverification = (ceremonyId: string, credential: AuthenticationResponseJSON) =>
-  apiCall<{ verifiedAt: string; freshUntil: string }>('POST', `${ACCOUNT}/verification/verify`, {
-    ceremonyId,
-    credential,
-  });
+export function finishReverification(ceremonyId: string, credential: AuthenticationResponseJSON) {
+  const result: Assertion<'finishReverification'> = { ceremonyId, credential };
+  return apiCall<Answer<'finishReverification'>>(
+    'POST',
+    `${ACCOUNT}/verification/verify`,
+    result,
+  );
+}
 
-export const fetchActivity = () => apiCall<Activity[]>('GET', `${ACCOUNT}/activity`);
+export const fetchActivity = () =>
+  apiCall<Answer<'listAccountActivity'>>('GET', `${ACCOUNT}/activity`);
 
 const DESK = '/api/v1/desk/accounts';
 
 /** Look a citizen up by a mobile number or a CCCD number (the look-up is audited). */
 export function findAccountsAtDesk(query: { phone: string } | { cccd: string }) {
-  return apiCall<AccountMatch[]>('GET', `${DESK}?${new URLSearchParams(query).toString()}`);
+  return apiCall<Answer<'findAccountsAtDesk'>>(
+    'GET',
+    `${DESK}?${new URLSearchParams(query).toString()}`,
+  );
 }
 
-export const issueDeskRecovery = (accountId: string, check: IdentityCheck) =>
-  apiCall<PasskeyLink>('POST', `${DESK}/${encodeURIComponent(accountId)}/recovery`, check);
+export const issueDeskRecovery = (accountId: string, check: Body<'issueDeskRecovery'>) =>
+  apiCall<Answer<'issueDeskRecovery'>>(
+    'POST',
+    `${DESK}/${encodeURIComponent(accountId)}/recovery`,
+    check,
+  );
 
-export const recordCccdAtDesk = (
-  accountId: string,
-  record: { cccd: string; attested: boolean; note?: string },
-) => apiCall<AccountMatch>('POST', `${DESK}/${encodeURIComponent(accountId)}/cccd`, record);
+export const recordCccdAtDesk = (accountId: string, record: Body<'recordCccdAtDesk'>) =>
+  apiCall<Answer<'recordCccdAtDesk'>>(
+    'POST',
+    `${DESK}/${encodeURIComponent(accountId)}/cccd`,
+    record,
+  );

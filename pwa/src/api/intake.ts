@@ -1,46 +1,26 @@
 // Walk-in intake at the counter: the desk finds the citizen, then applies for them and the
-// dossier is received at once. Wire types written by hand to mirror
-// backend/features/dossiers/intake.py and backend/features/identity/schemas.py (AccountMatch).
+// dossier is received at once. The wire types are aliases of those generated from the OpenAPI
+// document (./schema.ts).
 import { apiCall } from './client';
-import type { ActionResult } from './work';
+import type { Answer, Body } from './operations';
+import type { components } from './schema';
 
-/** A citizen's account the desk found by phone or CCCD (numbers masked but the last three). */
-export interface AccountMatch {
-  id: string;
-  fullName: string;
-  phoneMasked: string;
-  cccdMasked?: string;
-}
+export type { AccountMatch } from './identity';
 
 /** A citizen without an account yet: the intake makes one. */
-export interface NewApplicant {
-  fullName: string;
-  phone: string;
-  cccd?: string;
-}
+export type NewApplicant = components['schemas']['NewApplicant'];
 
-export type ReturnMethod = 'counter' | 'post';
+/** The application made at the counter: the dossier's id chosen on the device (uuidv7; the
+ * counter photos were registered under it too), the desk's agency, the answers, the attachment
+ * ids by document slot, and an existing citizen's `accountId` or a new `applicant`. */
+export type IntakeRequest = Body<'intakeAtCounter'>;
 
-export interface IntakeRequest {
-  /** Chosen on the device (uuidv7); the counter photos were registered under it too. */
-  dossierId: string;
-  /** The desk's agency. */
-  agencyCode: string;
-  procedureCode: string;
-  variantKey?: string;
-  fields: Record<string, unknown>;
-  /** Attachment ids by document slot, uploaded by the desk officer's own account. */
-  documents: Record<string, string[]>;
-  /** An existing citizen's account, or `applicant` for a new one. */
-  accountId?: string;
-  applicant?: NewApplicant;
-  returnMethod: ReturnMethod;
-}
+export type ReturnMethod = NonNullable<IntakeRequest['returnMethod']>;
 
 /** Look a citizen up by exactly one of a mobile number or a CCCD number. */
 export function findAccounts(query: { phone: string } | { cccd: string }) {
   const [name, value] = 'phone' in query ? ['phone', query.phone] : ['cccd', query.cccd];
-  return apiCall<AccountMatch[]>(
+  return apiCall<Answer<'findAccountsAtDesk'>>(
     'GET',
     `/api/v1/desk/accounts?${new URLSearchParams({ [name]: value }).toString()}`,
   );
@@ -48,4 +28,4 @@ export function findAccounts(query: { phone: string } | { cccd: string }) {
 
 /** Receive the application at the counter: the dossier has its code and due date at once. */
 export const receiveAtCounter = (request: IntakeRequest) =>
-  apiCall<ActionResult>('POST', '/api/v1/work/dossiers/intake', request);
+  apiCall<Answer<'intakeAtCounter'>>('POST', '/api/v1/work/dossiers/intake', request);

@@ -229,7 +229,8 @@ export function defineMessages<const Vi extends Record<string, string>>(
   };
 }
 
-/** The English text when the UI is in English and one exists; the Vietnamese otherwise. */
-export function localized(vietnamese: string, english?: string): string {
+/** The English text when the UI is in English and one exists (the API may send none, or null);
+ * the Vietnamese otherwise. */
+export function localized(vietnamese: string, english?: string | null): string {
   return language.value === 'en' && english ? english : vietnamese;
 }

@@ -195,7 +195,7 @@ export function ApplicationForm(props: Props) {
       const data = formData(fields, valuesRef.current);
       const found = [
         ...validateForm(schema, data, { today, communes: communeCodes }),
-        ...slotErrors(schema.documents, storedFiles),
+        ...slotErrors(schema.documents ?? [], storedFiles),
       ];
       if (found.length > 0) {
         setErrors(errorsByField(found));
@@ -212,7 +212,7 @@ export function ApplicationForm(props: Props) {
         procedureCode: procedure.code,
         variantKey: variant.key,
         fields: data,
-        documents: documentsOf(schema.documents, storedFiles),
+        documents: documentsOf(schema.documents ?? [], storedFiles),
         returnMethod,
       });
       route(`/dossiers/${encodeURIComponent(dossierId)}`);

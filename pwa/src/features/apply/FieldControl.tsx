@@ -97,8 +97,8 @@ function Field({
   );
 }
 
-function resolveDate(bound: string | undefined, today: string): string | undefined {
-  return bound === 'today' ? today : bound;
+function resolveDate(bound: string | null | undefined, today: string): string | undefined {
+  return bound === 'today' ? today : (bound ?? undefined);
 }
 
 function InputField({ field, value, error, today, onValue, onLeave }: Props) {

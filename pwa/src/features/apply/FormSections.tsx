@@ -22,6 +22,7 @@ interface Props {
 /** A variant's form: its sections of fields, then its document slots if it asks for any. */
 export function FormSections(props: Props) {
   const { schema, values, errors, communes, today, onValue, onLeave } = props;
+  const slots = schema.documents ?? [];
   return (
     <>
       {schema.sections.map((section) => (
@@ -41,12 +42,12 @@ export function FormSections(props: Props) {
           ))}
         </fieldset>
       ))}
-      {schema.documents.length > 0 && (
+      {slots.length > 0 && (
         <DocumentsSection
           headingId="documents-heading"
           title={ta('documentsTitle')}
           hint={props.documentsHint}
-          slots={schema.documents}
+          slots={slots}
           slotFiles={props.slotFiles}
           errors={errors}
         />

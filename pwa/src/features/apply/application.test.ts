@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FormSchema, Procedure, Variant } from '../../api/types';
+import type { DocumentSlot, FormSchema, Procedure, Variant } from '../../api/types';
 import { validateForm } from '../../lib/form-rules';
 import {
   chosenVariant,
@@ -17,6 +17,12 @@ import {
 } from './application';
 
 const text = (vi: string) => ({ vi, en: vi });
+
+const slots: DocumentSlot[] = [
+  { key: 'birthCertificate', name: text('Giấy chứng sinh') },
+  { key: 'identity', name: text('Giấy tờ tùy thân'), maxFiles: 2 },
+  { key: 'other', name: text('Giấy tờ khác'), required: false },
+];
 
 const schema: FormSchema = {
   version: 1,
@@ -49,11 +55,7 @@ const schema: FormSchema = {
       ],
     },
   ],
-  documents: [
-    { key: 'birthCertificate', name: text('Giấy chứng sinh') },
-    { key: 'identity', name: text('Giấy tờ tùy thân'), maxFiles: 2 },
-    { key: 'other', name: text('Giấy tờ khác'), required: false },
-  ],
+  documents: slots,
 };
 const fields = formFields(schema);
 
@@ -157,7 +159,7 @@ describe('document slots', () => {
       file('d', 'photo', '2025-08-01T10:04:00Z'),
       file('e', undefined, '2025-08-01T10:05:00Z'),
     ];
-    expect(documentsOf(schema.documents, files)).toEqual({
+    expect(documentsOf(slots, files)).toEqual({
       birthCertificate: ['c'],
       identity: ['a', 'b'],
     });
@@ -170,13 +172,13 @@ describe('document slots', () => {
       file('c', 'identity', '3'),
       file('d', 'other', '4', true),
     ];
-    expect(slotErrors(schema.documents, files)).toEqual([
+    expect(slotErrors(slots, files)).toEqual([
       { field: 'documents.birthCertificate', code: 'required' },
       { field: 'documents.identity', code: 'too_many_files', params: { max: 2 } },
       { field: 'documents.other', code: 'file_refused' },
     ]);
     const ready = [file('a', 'identity', '1'), file('b', 'birthCertificate', '2')];
-    expect(slotErrors(schema.documents, ready)).toEqual([]);
+    expect(slotErrors(slots, ready)).toEqual([]);
   });
 
   it('keeps the errors already shown on slots in step with the files, adding none', () => {
@@ -192,7 +194,7 @@ describe('document slots', () => {
       file('d', 'identity', '4'),
       file('e', 'other', '5', true),
     ];
-    expect(followFiles(shown, schema.documents, files)).toEqual({
+    expect(followFiles(shown, slots, files)).toEqual({
       fullName: { field: 'fullName', code: 'required' },
       'documents.identity': {
         field: 'documents.identity',
@@ -201,7 +203,7 @@ describe('document slots', () => {
       },
     });
     const unchanged = errorsByField([{ field: 'documents.other', code: 'file_refused' }]);
-    expect(followFiles(unchanged, schema.documents, files)).toBe(unchanged);
+    expect(followFiles(unchanged, slots, files)).toBe(unchanged);
   });
 });
 

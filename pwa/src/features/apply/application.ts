@@ -204,7 +204,7 @@ export function orderErrors(schema: FormSchema, errors: ShownError[]): ShownErro
   const positions = new Map<string, number>();
   const keys = [
     ...formFields(schema).map((field) => field.key),
-    ...schema.documents.map((slot) => slotErrorField(slot.key)),
+    ...(schema.documents ?? []).map((slot) => slotErrorField(slot.key)),
   ];
   for (const key of keys) if (!positions.has(key)) positions.set(key, positions.size);
   const firstByField = new Map<string, ShownError>();
@@ -229,7 +229,7 @@ export const slotId = (slotKey: string): string => `slot-${slotKey}`;
 
 /** The id an error summary link leads to. */
 export function errorTargetId(schema: FormSchema, error: ShownError): string {
-  const slot = schema.documents.find((s) => slotErrorField(s.key) === error.field);
+  const slot = schema.documents?.find((s) => slotErrorField(s.key) === error.field);
   if (slot) return slotId(slot.key);
   const field = formFields(schema).find((f) => f.key === error.field);
   return field ? fieldControlId(field) : 'application-form';

@@ -4,6 +4,7 @@
 import { signal } from '@preact/signals';
 import { apiGet } from '../../api/client';
 import { fetchProcedurePage, fetchSectors } from '../../api/catalogue';
+import type { Answer } from '../../api/operations';
 import type { Procedure } from '../../api/types';
 import {
   type AdministrativeUnit,
@@ -65,9 +66,16 @@ async function copyCatalogue(): Promise<void> {
   }
 }
 
-/** The province and its communes in force today. */
+/** The province and its communes in force today, as the device keeps them (without the parts
+ * a unit has none of, which the API may send as null). */
 async function fetchUnits(): Promise<AdministrativeUnit[]> {
-  return (await (await apiGet('/api/v1/administrative-units')).json()) as AdministrativeUnit[];
+  const response = await apiGet('/api/v1/administrative-units');
+  const units = (await response.json()) as Answer<'listAdministrativeUnits'>;
+  return units.map(({ parentCode, kind, ...unit }) => ({
+    ...unit,
+    ...(parentCode != null ? { parentCode } : {}),
+    ...(kind != null ? { kind } : {}),
+  }));
 }
 
 function explain(error: unknown): string | undefined {

@@ -25,7 +25,7 @@ const first = (table: [RegExp, string][], userAgent: string) =>
   table.find(([pattern]) => pattern.test(userAgent))?.[1];
 
 /** "Browser · system", either part when only one is known, or undefined. */
-export function describeUserAgent(userAgent: string | undefined): string | undefined {
+export function describeUserAgent(userAgent?: string | null): string | undefined {
   if (!userAgent) return undefined;
   const parts = [first(BROWSERS, userAgent), first(SYSTEMS, userAgent)].filter(Boolean);
   return parts.length > 0 ? parts.join(' · ') : undefined;

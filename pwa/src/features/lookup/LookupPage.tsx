@@ -2,6 +2,8 @@
 // QR's token (/lookup/<token>) or by its code and the last four digits of the applicant's phone.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, apiCall } from '../../api/client';
+import type { Answer } from '../../api/operations';
+import type { components } from '../../api/schema';
 import { formatDateTime } from '../../lib/format';
 import { defineMessages, localized } from '../../lib/i18n';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
@@ -48,22 +50,10 @@ const tl = defineMessages(
   },
 );
 
-interface Name {
-  vi: string;
-  en?: string;
-}
-
-interface Progress {
-  code: string;
-  procedureName: Name;
-  status: string;
-  receivedAt: string;
-  isOverdue: boolean;
-  dueAt?: string;
-  finishedAt?: string;
-  currentStep?: { name: Name; agency?: Name; dueAt?: string };
-  timeline: { action: string; status: string; at: string; step?: Name; agency?: Name }[];
-}
+/** A name in Vietnamese and, when there is one, English. */
+type Name = components['schemas']['Name'];
+/** What the public sees of a dossier: the same by the QR's token as by code and digits. */
+type Progress = Answer<'lookupDossierByCode'> | Answer<'lookupDossierByToken'>;
 
 type Lookup =
   | { state: 'idle' | 'loading' }
@@ -83,8 +73,8 @@ function explain(error: unknown): string {
   return tl('failed');
 }
 
-const when = (iso?: string) => (iso ? formatDateTime(new Date(iso)) : '—');
-const named = (name?: Name) => (name ? localized(name.vi, name.en) : '');
+const when = (iso?: string | null) => (iso ? formatDateTime(new Date(iso)) : '—');
+const named = (name?: Name | null) => (name ? localized(name.vi, name.en) : '');
 
 export function LookupPage({ token }: { token?: string }) {
   useDocumentTitle(tl('title'));

@@ -361,7 +361,7 @@ function IntakeForm(props: {
       ...(schema
         ? [
             ...validateForm(schema, data, { today, communes: communeCodes }),
-            ...slotErrors(schema.documents, stored),
+            ...slotErrors(schema.documents ?? [], stored),
           ]
         : []),
     ];
@@ -376,7 +376,7 @@ function IntakeForm(props: {
       setPhase({ kind: 'idle', problem: ti('offline') });
       return;
     }
-    const documents = documentsOf(schema.documents, stored);
+    const documents = documentsOf(schema.documents ?? [], stored);
     const ids = Object.values(documents).flat();
     const controller = new AbortController();
     waiting.current = controller;
@@ -616,7 +616,7 @@ function SummaryItem({ error, schema }: { error: ShownError; schema: FormSchema 
   const applicantField = APPLICANT_FIELDS.find((field) => field.key === error.field);
   const section = schema?.sections.find((s) => s.fields.some((f) => f.key === error.field));
   const field = section?.fields.find((f) => f.key === error.field);
-  const slot = schema?.documents.find((s) => slotErrorField(s.key) === error.field);
+  const slot = schema?.documents?.find((s) => slotErrorField(s.key) === error.field);
   const subject =
     error.field === APPLICANT
       ? ti('applicantTitle')
@@ -838,7 +838,7 @@ function ReceivedDossier(props: Received & { onAnother: () => void }) {
         {result.dueAt && <Fact term={tw('resultDue')}>{due}</Fact>}
         {step && (
           <Fact term={ti('nextStep')}>
-            {localized(step.name, step.nameEn)} — {step.agencyName ?? step.agencyCode}
+            {localized(step.name, step.nameEn)} — {step.agencyName}
           </Fact>
         )}
       </dl>

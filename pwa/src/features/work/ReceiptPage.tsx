@@ -4,6 +4,7 @@
 import { useMemo } from 'preact/hooks';
 import { renderSVG } from 'uqr';
 import { apiCall } from '../../api/client';
+import type { Answer } from '../../api/operations';
 import { vietnamParts } from '../../lib/dates';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useResource } from '../identity/useResource';
@@ -11,26 +12,12 @@ import { tw } from './messages';
 import { receiptPdfPath, WORK_PATH } from './routes';
 import { StaffOnly } from './StaffOnly';
 
-interface Receipt {
-  agencyName: string;
-  code: string;
-  receivedAt: string;
-  dueAt?: string;
-  applicantName: string;
-  applicantPhone: string;
-  procedureName: string;
-  documents: { name: string; files: number }[];
-  returnMethod: 'counter' | 'post' | 'online';
-  lookupUrl: string;
-  processingTime?: string;
-  receivedBy?: string;
-}
-
-const RETURN_METHODS = {
+// The server sends the return method as a word; these are the ones the form has words for.
+const RETURN_METHODS: Partial<Record<string, string>> = {
   counter: 'Tại Bộ phận Một cửa nơi nộp hồ sơ',
   post: 'Qua dịch vụ bưu chính công ích',
   online: 'Trực tuyến, trên ứng dụng',
-} as const;
+};
 
 /** "10 giờ 05 phút, ngày 23 tháng 11 năm 2026" in Vietnam's time, as the form words it. */
 function spoken(iso: string): string {
@@ -53,7 +40,8 @@ export function ReceiptPage({ id }: { id: string }) {
 
 function ReceiptView({ id }: { id: string }) {
   const [receipt] = useResource(
-    () => apiCall<Receipt>('GET', `/api/v1/dossiers/${encodeURIComponent(id)}/receipt`),
+    () =>
+      apiCall<Answer<'getReceipt'>>('GET', `/api/v1/dossiers/${encodeURIComponent(id)}/receipt`),
     true,
   );
   if (receipt.status === 'loading') return <p role="status">{tw('loading')}</p>;
@@ -111,7 +99,7 @@ function ReceiptView({ id }: { id: string }) {
             {data.dueAt ? spoken(data.dueAt) : 'theo thông báo của cơ quan giải quyết'}
           </strong>
         </p>
-        <p>6. Đăng ký nhận kết quả: {RETURN_METHODS[data.returnMethod]}</p>
+        <p>6. Đăng ký nhận kết quả: {RETURN_METHODS[data.returnMethod] ?? data.returnMethod}</p>
         <LookupQr url={data.lookupUrl} code={data.code} />
         <div class="receipt-signatures">
           <div>

@@ -78,6 +78,9 @@ function WorkDossier({ id }: { id: string }) {
   return <Detail detail={detail} onDone={(action, result) => setDone({ action, result })} onChanged={reload} />;
 }
 
+/** Whether a due time (absent, or null, when there is none) has passed. */
+const isPast = (dueAt: string | null | undefined) => dueAt != null && new Date(dueAt) < new Date();
+
 function Detail(props: {
   detail: WorkDetail;
   onDone: (action: StaffAction, result: ActionResult) => void;
@@ -85,10 +88,7 @@ function Detail(props: {
 }) {
   const { detail, onDone, onChanged } = props;
   const { step } = detail;
-  const isLate =
-    detail.isOverdue ||
-    (step?.dueAt !== undefined && new Date(step.dueAt) < new Date()) ||
-    (detail.dueAt !== undefined && new Date(detail.dueAt) < new Date());
+  const isLate = detail.isOverdue || isPast(step?.dueAt) || isPast(detail.dueAt);
   useDocumentTitle(detail.code ?? detail.procedureName);
   return (
     <>
@@ -101,7 +101,7 @@ function Detail(props: {
       <dl class="work-facts">
         <dt>{tw('currentStep')}</dt>
         <dd>
-          {step ? `${localized(step.name, step.nameEn)} — ${step.agencyName ?? step.agencyCode}` : tw('finished')}
+          {step ? `${localized(step.name, step.nameEn)} — ${step.agencyName}` : tw('finished')}
         </dd>
         <dt>{tw('submitted')}</dt>
         <dd>
@@ -120,27 +120,23 @@ function Detail(props: {
           </>
         )}
       </dl>
-      {detail.applicant && (
-        <section aria-labelledby="applicant-heading">
-          <h2 id="applicant-heading">{tw('applicant')}</h2>
-          <dl class="work-facts">
-            <dt>{tw('applicantName')}</dt>
-            <dd>{detail.applicant.fullName}</dd>
-            <dt>{tw('applicantPhone')}</dt>
-            <dd>{detail.applicant.phone}</dd>
-            {detail.applicant.cccd && (
-              <>
-                <dt>{tw('applicantCccd')}</dt>
-                <dd>{detail.applicant.cccd}</dd>
-              </>
-            )}
-          </dl>
-        </section>
-      )}
-      {detail.fields && <Answers procedureCode={detail.procedureCode} fields={detail.fields} />}
-      {detail.documents && (
-        <Documents procedureCode={detail.procedureCode} documents={detail.documents} />
-      )}
+      <section aria-labelledby="applicant-heading">
+        <h2 id="applicant-heading">{tw('applicant')}</h2>
+        <dl class="work-facts">
+          <dt>{tw('applicantName')}</dt>
+          <dd>{detail.applicant.fullName}</dd>
+          <dt>{tw('applicantPhone')}</dt>
+          <dd>{detail.applicant.phone}</dd>
+          {detail.applicant.cccd && (
+            <>
+              <dt>{tw('applicantCccd')}</dt>
+              <dd>{detail.applicant.cccd}</dd>
+            </>
+          )}
+        </dl>
+      </section>
+      <Answers procedureCode={detail.procedureCode} fields={detail.fields} />
+      <Documents procedureCode={detail.procedureCode} documents={detail.documents} />
       <Actions detail={detail} onDone={onDone} onChanged={onChanged} />
       {isLate && detail.actions.length > 0 && <Apology detail={detail} onChanged={onChanged} />}
       <ProcessSheet rows={detail.sheet} />
@@ -185,7 +181,7 @@ function Documents(props: { procedureCode: string; documents: DossierDocument[] 
   const procedure = useProcedure(procedureCode);
   const slotName = (key: string) => {
     const variants = procedure.isLoaded ? (procedure.value?.variants ?? []) : [];
-    const slot = variants.flatMap((v) => v.form.documents).find((d) => d.key === key);
+    const slot = variants.flatMap((v) => v.form.documents ?? []).find((d) => d.key === key);
     return slot ? localized(slot.name.vi, slot.name.en) : key;
   };
   return (
@@ -237,7 +233,7 @@ function Actions(props: {
         <p class="muted">
           {tw('nextStep', {
             step: localized(nextStep.name, nextStep.nameEn),
-            agency: nextStep.agencyName ?? nextStep.agencyCode,
+            agency: nextStep.agencyName,
           })}
         </p>
       )}
@@ -366,7 +362,7 @@ function ActionForm(props: {
 /** The signed result document, attached before the approval (replaceable until then). */
 function ResultUpload(props: {
   dossierId: string;
-  current?: ResultDocument;
+  current?: ResultDocument | null;
   onUploaded: () => void;
 }) {
   const { dossierId, current, onUploaded } = props;

@@ -83,7 +83,7 @@ function WorkCard({ item }: { item: WorkItem }) {
       </p>
       <p>{item.procedureName}</p>
       <p class="muted">
-        {step && tw('atStep', { step: localized(step.name, step.nameEn), agency: step.agencyName ?? step.agencyCode })}
+        {step && tw('atStep', { step: localized(step.name, step.nameEn), agency: step.agencyName })}
         {step && ' · '}
         {channelLabel(item.channel)} · {tw('submittedAt', { time: time(item.submittedAt) })}
       </p>

@@ -105,15 +105,18 @@ describe('errors', () => {
 
   it('from the server are filed under the page’s own names', () => {
     const problem: Problem = {
-      type: 'validation',
+      type: 'urn:motcua:problem:validation',
       title: 'Dữ liệu không hợp lệ',
       status: 422,
+      instance: '/api/v1/work/dossiers/intake',
       errors: [
         { field: 'applicant.phone', code: 'phone', message: '…' },
         { field: 'procedureCode', code: 'not_an_option', message: '…' },
         { field: 'variantKey', code: 'not_an_option', message: '…' },
         { field: 'area', code: 'too_small', message: '…', params: { min: 1 } },
         { field: 'documents.contract', code: 'file_not_available', message: '…' },
+        { field: 'sex', code: 'not_an_option', message: '…', params: { options: ['m', 'f'] } },
+        { field: 'note', code: 'too_long', message: '…', params: null },
       ],
     };
     expect(problemErrors(problem)).toEqual([
@@ -122,6 +125,9 @@ describe('errors', () => {
       { field: VARIANT, code: 'not_an_option' },
       { field: 'area', code: 'too_small', params: { min: 1 } },
       { field: 'documents.contract', code: 'file_not_available' },
+      // A rule's values that are not words or numbers do not fill a message.
+      { field: 'sex', code: 'not_an_option' },
+      { field: 'note', code: 'too_long' },
     ]);
     expect(problemErrors(undefined)).toEqual([]);
   });

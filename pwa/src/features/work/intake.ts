@@ -119,11 +119,24 @@ export function orderIntakeErrors(
 
 /** The server's field problems (RFC 9457 `errors`), filed under the page's keys. */
 export function problemErrors(problem: Problem | undefined): ShownError[] {
-  return (problem?.errors ?? []).map(({ field, code, params }: FieldProblem) => ({
-    field: SERVER_FIELDS[field] ?? field,
-    code,
-    ...(params ? { params } : {}),
-  }));
+  return (problem?.errors ?? []).map(({ field, code, params }: FieldProblem) => {
+    const words = params ? messageParams(params) : {};
+    return {
+      field: SERVER_FIELDS[field] ?? field,
+      code,
+      ...(Object.keys(words).length > 0 ? { params: words } : {}),
+    };
+  });
+}
+
+/** The values of a rule that fill its message: the problem's `params` may hold any JSON
+ * value, and a message has words and numbers only. */
+function messageParams(params: Record<string, unknown>): Record<string, string | number> {
+  const words: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string' || typeof value === 'number') words[name] = value;
+  }
+  return words;
 }
 
 /** The agencies where this person holds the desk role, in the order of their grants. */
