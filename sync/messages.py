@@ -33,9 +33,9 @@ from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar, cast, get
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+from sync.wire import UUID_PATTERN as UUID_PATTERN
+from sync.wire import Code, MediaType, ReturnMethod, Sha256, Uuid, Version, Wire
 
-Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="A UUID, canonical lowercase form.")]
 ProtocolVersion = Annotated[int, Meta(ge=1)]
 MutationId = Annotated[
     int, Meta(ge=1, description="Numbered by the client from 1, one more for each mutation.")
@@ -47,12 +47,6 @@ ClientTime = Annotated[
     str,
     Meta(max_length=64, description="The device's clock (ISO 8601): kept for audit, never used."),
 ]
-Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="SHA-256, lowercase hex.")]
-MediaType = Annotated[
-    str, Meta(pattern="^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$", max_length=127)
-]
-Code = Annotated[str, Meta(min_length=1, max_length=64)]
-Version = Annotated[int, Meta(ge=1)]
 PageLimit = Annotated[int, Meta(ge=1, description="At most this many changes; may send fewer.")]
 
 ResetReason: TypeAlias = Annotated[
@@ -80,10 +74,6 @@ control, nothing visible): ``detail.errors`` lists each, as `FormFieldError`s by
 INTERNAL_ERROR: Final = "internal_error"
 """The server failed on this mutation (a bug, logged there); it is refused for good so that
 the mutations behind it still apply."""
-
-
-class Wire(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True):
-    """Base of every sync message: camelCase names, keyword-only fields, defaults left out."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +111,6 @@ class AttachmentRegister(Wire):
     draft_id: Uuid | None = None
 
 
-ReturnMethod: TypeAlias = Literal["counter", "post", "online"]
 Note = Annotated[str, Meta(max_length=1000)]
 
 
