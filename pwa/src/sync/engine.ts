@@ -196,7 +196,7 @@ async function applyPage(db: AccountDb, page: PullResponse): Promise<void> {
         await db.entities.put({
           entity: change.entity,
           id: change.id,
-          data: change.data,
+          data: change.data as unknown as Record<string, unknown> | null, // typed next
           version: change.version,
           ...(local?.conflicts?.length ? { conflicts: local.conflicts } : {}),
         });
