@@ -35,6 +35,7 @@ from bench.catalogue import throwaway_postgres
 from sync import PROTOCOL_VERSION
 from sync.cursor import Cursor, encode_cursor, scope_hash
 from sync.messages import DecodedPush, DraftSave, DraftSaveMutation, PullRequest, encode
+from sync.records import DraftRecord
 
 CHANGES = 10_000
 MUTATIONS = 1_000
@@ -86,23 +87,28 @@ async def _prepare(url: str, var: Path) -> tuple[service.SyncContext, Any, str]:
     return ctx, engine, client_id
 
 
+def _draft_change(account_id: str, n: int) -> changelog.PendingChange:
+    draft_id = str(uuid.uuid4())
+    record = DraftRecord(
+        id=draft_id,
+        procedure_code="1.001193",
+        variant_key=None,
+        fields={"name": f"Nguyễn Văn {n}", "note": "x" * 40},
+        version=1,
+        updated_at=NOW.isoformat(),
+    )
+    return changelog.PendingChange(
+        changelog.account_scope(account_id), "draft", draft_id, "put", record, 1
+    )
+
+
 async def _fill_log(engine: Any, account_id: str) -> None:
     sessions = session_factory(engine)
     for start in range(0, CHANGES, 1000):
         async with sessions() as db, db.begin():
             await changelog.append(
                 db,
-                [
-                    changelog.PendingChange(
-                        changelog.account_scope(account_id),
-                        "draft",
-                        str(uuid.uuid4()),
-                        "put",
-                        {"fields": {"name": f"Nguyễn Văn {n}", "note": "x" * 40}, "version": 1},
-                        1,
-                    )
-                    for n in range(start, start + 1000)
-                ],
+                [_draft_change(account_id, n) for n in range(start, start + 1000)],
                 NOW,
             )
 

@@ -27,6 +27,7 @@ from sync.messages import (
     decode,
     encode,
 )
+from sync.records import SyncedRecord
 from sync.rules import acked
 
 
@@ -72,7 +73,7 @@ class SyncClient:
     client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     outbox: list[OutboxItem] = field(default_factory=list)
     cursor: str | None = None
-    entities: dict[tuple[str, str], tuple[int, dict[str, Any] | None]] = field(default_factory=dict)
+    entities: dict[tuple[str, str], tuple[int, SyncedRecord | None]] = field(default_factory=dict)
     last_mutation_id: int = 0
     next_mutation_id: int = 1
     resets: int = 0

@@ -7,8 +7,9 @@ Evolution follows msgspec's rules, so a message written by one version is read b
   message, which carries more, still decodes;
 - fields are never removed, renamed or retyped; ``omit_defaults`` keeps defaulted fields off
   the wire, which is why they are optional in the generated TypeScript;
-- the ``Literal`` sets a client receives (statuses, reset reasons, change ops) are closed: a new
-  value there needs a new ``PROTOCOL_VERSION``, because an older client could not decode it.
+- the ``Literal`` sets a client receives (statuses, reset reasons, change ops, the entities of
+  changes) are closed: a new value there needs a new ``PROTOCOL_VERSION``, because an older
+  client could not decode it.
 
 Mutations. A push carries a list of named mutations. Each is a tagged struct whose tag field is
 ``name`` and which holds the shared envelope fields (``mutationId``, ``clientTime``) beside a
@@ -23,19 +24,46 @@ name or bad argument, so the server reads a push with `decode_push_request`: the
 each mutation kept as raw bytes, then each mutation on its own; one that does not decode becomes
 an `UndecodableMutation` that the server rejects by itself (``unknown_mutation`` or
 ``invalid_args``) while the rest of the batch proceeds.
+
+Changes. A pull carries a list of changes, one tagged union whose tag field is ``entity``; each
+member holds the record of its entity (`sync.records`), or null for a remove::
+
+    {"entity": "dossier", "id": "...", "op": "put", "data": {"status": ...}, "version": 4}
+
+The client decodes a whole page in one pass into typed records. The server does not decode
+them at all on the way out: the change log holds each record as the JSON made from its struct,
+and a pull sends that on (`backend.features.sync.changelog.logged_change`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar, cast, get_args
+from types import NoneType
+from typing import (
+    Annotated,
+    Any,
+    Final,
+    Literal,
+    TypeAlias,
+    TypeVar,
+    cast,
+    get_args,
+    get_type_hints,
+)
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+from sync.records import (
+    AttachmentRecord,
+    DossierRecord,
+    DraftRecord,
+    NotificationRecord,
+    SyncedRecord,
+)
+from sync.wire import UUID_PATTERN as UUID_PATTERN
+from sync.wire import Code, MediaType, ReturnMethod, Sha256, Uuid, Version, Wire
 
-Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="A UUID, canonical lowercase form.")]
 ProtocolVersion = Annotated[int, Meta(ge=1)]
 MutationId = Annotated[
     int, Meta(ge=1, description="Numbered by the client from 1, one more for each mutation.")
@@ -47,12 +75,6 @@ ClientTime = Annotated[
     str,
     Meta(max_length=64, description="The device's clock (ISO 8601): kept for audit, never used."),
 ]
-Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="SHA-256, lowercase hex.")]
-MediaType = Annotated[
-    str, Meta(pattern="^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$", max_length=127)
-]
-Code = Annotated[str, Meta(min_length=1, max_length=64)]
-Version = Annotated[int, Meta(ge=1)]
 PageLimit = Annotated[int, Meta(ge=1, description="At most this many changes; may send fewer.")]
 
 ResetReason: TypeAlias = Annotated[
@@ -80,10 +102,6 @@ control, nothing visible): ``detail.errors`` lists each, as `FormFieldError`s by
 INTERNAL_ERROR: Final = "internal_error"
 """The server failed on this mutation (a bug, logged there); it is refused for good so that
 the mutations behind it still apply."""
-
-
-class Wire(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True):
-    """Base of every sync message: camelCase names, keyword-only fields, defaults left out."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +139,6 @@ class AttachmentRegister(Wire):
     draft_id: Uuid | None = None
 
 
-ReturnMethod: TypeAlias = Literal["counter", "post", "online"]
 Note = Annotated[str, Meta(max_length=1000)]
 
 
@@ -326,14 +343,67 @@ class PullRequest(Wire):
     limit: PageLimit = 500
 
 
-class Change(Wire):
-    """One record's new state (``put``) or its leaving the client's scope (``remove``)."""
+class ChangeBase(Wire, tag_field="entity"):
+    """One record's new state (``put``) or its leaving the client's scope (``remove``).
 
-    entity: str
+    Subclasses add the tag (``entity``), the record (``data``: null for a remove) and its
+    ``version``, declared after ``data`` so that a change reads as it always has:
+    ``{"entity", "id", "op", "data", "version"}``.
+    """
+
     id: str
     op: ChangeOp
-    data: dict[str, Any] | None
+
+    @property
+    def entity(self) -> str:
+        """The kind of record changed: the change's tag."""
+        return cast(str, self.__struct_config__.tag)
+
+
+class DraftChange(ChangeBase, tag="draft"):
+    """A change of one of the account's draft applications."""
+
+    data: DraftRecord | None
     version: Version
+
+
+class AttachmentChange(ChangeBase, tag="attachment"):
+    """A change of a file the account registered."""
+
+    data: AttachmentRecord | None
+    version: Version
+
+
+class DossierChange(ChangeBase, tag="dossier"):
+    """A change of one of the account's dossiers."""
+
+    data: DossierRecord | None
+    version: Version
+
+
+class NotificationChange(ChangeBase, tag="notification"):
+    """A change of a notice in the account's inbox."""
+
+    data: NotificationRecord | None
+    version: Version
+
+
+# A new kind of synced record: its struct in sync.records, a tagged change here, a member below.
+# The entities are a closed set like the other Literals a client receives: an older client
+# cannot decode a change of an entity it does not know, so a new one needs a new protocol
+# version.
+Change: TypeAlias = DraftChange | AttachmentChange | DossierChange | NotificationChange
+
+CHANGE_TYPES: dict[str, type[Change]] = {
+    cast(str, member.__struct_config__.tag): member for member in get_args(Change)
+}
+"""Each entity with the struct of its changes."""
+
+RECORD_TYPES: dict[str, type[SyncedRecord]] = {
+    entity: next(kind for kind in get_args(get_type_hints(member)["data"]) if kind is not NoneType)
+    for entity, member in CHANGE_TYPES.items()
+}
+"""Each entity with the struct of its records."""
 
 
 class PullResponse(Wire):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from msgspec import to_builtins
 from sqlalchemy import insert, select
 from sqlalchemy.exc import OperationalError
 
@@ -18,6 +19,7 @@ from backend.features.sync import changelog, registry
 from backend.features.sync.service import cursor_key
 from backend.models import DraftRevision, RoleAssignment, SyncEpoch
 from sync.cursor import Cursor, encode_cursor
+from sync.records import AttachmentRecord
 from tests.support.identity import FakeClock, Person, device
 from tests.support.sync import Installation, database, save, signed_in_installation
 
@@ -340,15 +342,23 @@ async def test_a_mutation_no_feature_serves_is_rejected_alone(
 async def test_a_record_leaving_a_scope_arrives_as_a_remove(
     client: Client, settings: Settings, clock: FakeClock
 ) -> None:
-    """A record handed from one account's scope to another (as a dossier filed at the desk
-    is handed to its citizen): the old scope gets a remove, the new one a put, in one
-    transaction, so neither side ever sees it twice or not at all."""
+    """A record handed from one account's scope to another (as the desk's counter photos
+    are handed to the citizen with the dossier): the old scope gets a remove, the new one a
+    put, in one transaction, so neither side ever sees it twice or not at all."""
     giver = await signed_in_installation(client)
     giver_id = (await client.get("/api/v1/auth/me")).json()["id"]
     async with device(client) as other:
         taker = await signed_in_installation(other)
         taker_id = (await other.get("/api/v1/auth/me")).json()["id"]
         record = str(uuid.uuid4())
+        photo = AttachmentRecord(
+            id=record,
+            status="available",
+            slot_key="cccd",
+            sha256="ab" * 32,
+            bytes=1000,
+            media_type="image/jpeg",
+        )
         engine = create_engine(settings.resolved_database_url)
         sessions = session_factory(engine)
         async with sessions() as db, db.begin():
@@ -356,7 +366,7 @@ async def test_a_record_leaving_a_scope_arrives_as_a_remove(
                 db,
                 [
                     changelog.PendingChange(
-                        changelog.account_scope(giver_id), "dossier", record, "put", {"n": 1}, 1
+                        changelog.account_scope(giver_id), "attachment", record, "put", photo, 1
                     )
                 ],
                 clock.now(),
@@ -368,10 +378,10 @@ async def test_a_record_leaving_a_scope_arrives_as_a_remove(
                 db,
                 [
                     changelog.PendingChange(
-                        changelog.account_scope(giver_id), "dossier", record, "remove", None, 2
+                        changelog.account_scope(giver_id), "attachment", record, "remove", None, 2
                     ),
                     changelog.PendingChange(
-                        changelog.account_scope(taker_id), "dossier", record, "put", {"n": 1}, 2
+                        changelog.account_scope(taker_id), "attachment", record, "put", photo, 2
                     ),
                 ],
                 clock.now(),
@@ -380,4 +390,4 @@ async def test_a_record_leaving_a_scope_arrives_as_a_remove(
         [gone] = (await giver.pull())["changes"]
         [arrived] = (await taker.pull())["changes"]
     assert (gone["op"], gone["id"]) == ("remove", record)
-    assert (arrived["op"], arrived["id"], arrived["data"]) == ("put", record, {"n": 1})
+    assert (arrived["op"], arrived["id"], arrived["data"]) == ("put", record, to_builtins(photo))

@@ -18,6 +18,7 @@ from backend.models import SyncClient as SyncClientRow
 from backend.models import SyncMutation
 from sync.client import HttpxTransport, SyncClient, SyncUnavailable
 from sync.messages import DraftDelete, DraftDeleteMutation, DraftSave, DraftSaveMutation
+from sync.records import DraftRecord
 from tests.support.identity import Person, device
 
 Client = AsyncTestClient[Litestar]
@@ -65,7 +66,9 @@ def edit(client: SyncClient, draft_id: str, data: st.DataObject) -> None:
             DraftDeleteMutation, args=DraftDelete(draft_id=draft_id, base_version=local[0])
         )
         return
-    fields = dict(local[1]["fields"]) if local and local[1] else {}
+    record = local[1] if local else None
+    assert record is None or isinstance(record, DraftRecord)  # typed by the pull's decoder
+    fields = dict(record.fields) if record else {}
     fields[data.draw(st.sampled_from(["name", "place", "note"]))] = data.draw(
         st.text(alphabet="abcđêơư", max_size=4)
     )

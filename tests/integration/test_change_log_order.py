@@ -17,7 +17,8 @@ from backend.core.db import create_engine, is_sqlite, session_factory
 from backend.features.sync import changelog, service
 from backend.models import Account, SyncClient
 from sync import PROTOCOL_VERSION
-from sync.messages import PullRequest
+from sync.messages import PullRequest, PullResponse, decode, encode
+from sync.records import DraftRecord
 from tests.conftest import settings_for
 from tests.support.identity import FakeClock
 
@@ -54,13 +55,17 @@ async def make_citizen(sessions: async_sessionmaker[AsyncSession]) -> tuple[Prin
 
 
 def change(account_id: str, n: int) -> changelog.PendingChange:
+    draft_id = f"{n:08d}-0000-4000-8000-000000000000"
+    record = DraftRecord(
+        id=draft_id,
+        procedure_code="1.001193",
+        variant_key=None,
+        fields={"n": n},
+        version=1,
+        updated_at=NOW.isoformat(),
+    )
     return changelog.PendingChange(
-        changelog.account_scope(account_id),
-        "draft",
-        f"{n:08d}-0000-4000-8000-000000000000",
-        "put",
-        {"n": n},
-        1,
+        changelog.account_scope(account_id), "draft", draft_id, "put", record, 1
     )
 
 
@@ -98,7 +103,10 @@ class Puller:
                     ),
                 )
                 assert page.reset_required is None
-                self.received += [c.data["n"] for c in page.changes if c.data]
+                page = decode(encode(page), PullResponse)  # as the client reads it
+                self.received += [
+                    c.data.fields["n"] for c in page.changes if isinstance(c.data, DraftRecord)
+                ]
                 self.cursor = page.cursor
                 if not page.has_more:
                     return

@@ -8,6 +8,7 @@ from typing import Any
 
 from backend.config import Settings
 from backend.core.db import create_engine, session_factory
+from sync.messages import PullResponse, decode
 from tests.support.identity import Person
 
 BIRTH = "1.001193"
@@ -56,6 +57,7 @@ class Installation:
         }
         response = await self.http.post("/api/v1/sync/pull", json=body)
         assert response.status_code == 200, response.text
+        decode(response.content, PullResponse)  # every change and record fits the protocol
         page: dict[str, Any] = response.json()
         if page.get("cursor"):
             self.cursor = page["cursor"]

@@ -18,7 +18,6 @@ from sync.messages import (
     UNKNOWN_MUTATION,
     AttachmentRegister,
     AttachmentRegisterMutation,
-    Change,
     ClientRegistered,
     ClientRegistration,
     DossierSubmit,
@@ -28,6 +27,7 @@ from sync.messages import (
     DossierSupplementMutation,
     DossierWithdraw,
     DossierWithdrawMutation,
+    DraftChange,
     DraftDelete,
     DraftDeleteMutation,
     DraftSave,
@@ -47,6 +47,7 @@ from sync.messages import (
     decode_push_request,
     encode,
 )
+from sync.records import DraftRecord
 
 CLIENT = "0190f5c2-7a3b-7c4d-8e5f-6a7b8c9d0e1f"
 DRAFT = "0190f5c2-7a3b-7c4d-8e5f-000000000001"
@@ -140,8 +141,20 @@ MESSAGES: list[Wire] = [
     PullRequest(client_id=CLIENT, protocol_version=PROTOCOL_VERSION, cursor="abc", limit=50),
     PullResponse(
         changes=[
-            Change(entity="draft", id=DRAFT, op="put", data={"fields": {}}, version=2),
-            Change(entity="draft", id=DRAFT, op="remove", data=None, version=3),
+            DraftChange(
+                id=DRAFT,
+                op="put",
+                data=DraftRecord(
+                    id=DRAFT,
+                    procedure_code="1.001234",
+                    variant_key=None,
+                    fields={},
+                    version=2,
+                    updated_at=NOW,
+                ),
+                version=2,
+            ),
+            DraftChange(id=DRAFT, op="remove", data=None, version=3),
         ],
         cursor="def",
         has_more=True,

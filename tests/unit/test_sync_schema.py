@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sync import PROTOCOL_VERSION
-from sync.messages import MESSAGE_TYPES, MUTATION_TYPES
+from sync.messages import CHANGE_TYPES, MESSAGE_TYPES, MUTATION_TYPES
 from sync.schema import (
     ALIASES,
     JSON_SCHEMA_PATH,
@@ -54,6 +54,8 @@ def test_the_schema_names_every_message_and_alias() -> None:
     definitions = schema["$defs"]
     assert set(ALIASES) | {kind.__name__ for kind in MESSAGE_TYPES} <= set(definitions)
     assert set(definitions["Mutation"]["discriminator"]["mapping"]) == set(MUTATION_TYPES)
+    assert definitions["Change"]["discriminator"]["propertyName"] == "entity"
+    assert set(definitions["Change"]["discriminator"]["mapping"]) == set(CHANGE_TYPES)
     assert definitions["PullRequest"]["required"] == ["clientId", "protocolVersion"]
     json.dumps(schema)  # plain JSON
 
@@ -75,6 +77,16 @@ def test_typescript_has_the_discriminated_union_and_optional_defaults() -> None:
     assert "  resetRequired?: ResetReason | null;" in typescript
     assert "  clientValue?: unknown;" in typescript
     assert "  fields: Record<string, unknown>;" in typescript
+    assert (
+        "export type Change = DraftChange | AttachmentChange | DossierChange"
+        " | NotificationChange;" in typescript
+    )
+    assert "  changes: Change[];" in typescript
+    assert "  entity: 'dossier';" in typescript
+    assert "  data: DossierRecord | null;" in typescript
+    assert "  status: DossierStatus;" in typescript  # the alias, not its values inline
+    assert "  supplement?: SupplementRequest | null;" in typescript  # came later: optional
+    assert "  code: string | null;" in typescript  # sent from the start, null or not
 
 
 @pytest.mark.parametrize(
@@ -91,7 +103,7 @@ def test_the_generator_refuses_what_it_does_not_know(unsupported: dict[str, obje
 
 
 SAMPLE = """\
-import type { Mutation, PullResponse, PushRequest } from '{protocol}';
+import type { DossierStatus, Change, Mutation, PullResponse, PushRequest } from '{protocol}';
 import { PROTOCOL_VERSION } from '{protocol}';
 
 const save: Mutation = {
@@ -115,6 +127,27 @@ export function draftIds(mutations: Mutation[]): string[] {
 export function waiting(page: PullResponse, outbox: number[]): number[] {
   return page.resetRequired ? outbox : outbox.filter((id) => id > page.lastMutationId);
 }
+
+export function dossierStatuses(page: PullResponse): DossierStatus[] {
+  return page.changes.flatMap((c) => (c.entity === 'dossier' && c.data ? [c.data.status] : []));
+}
+
+export const removed: Change = {
+  entity: 'notification',
+  id: 'n',
+  op: 'remove',
+  data: null,
+  version: 2,
+};
+
+export const mixedUp: Change = {
+  entity: 'draft',
+  id: 'x',
+  op: 'put',
+  version: 1,
+  // @ts-expect-error: a draft's change carries a draft record, not an attachment's
+  data: { id: 'x', status: 'pending', slotKey: 's', sha256: 'a', bytes: 1, mediaType: 'a/b' },
+};
 
 export const wrong: Mutation = {
   name: 'draft.delete',

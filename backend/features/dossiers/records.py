@@ -19,6 +19,7 @@ from backend.features.dossiers import results
 from backend.features.dossiers.states import STATUS_CODES, Status, allowed_actions
 from backend.features.sync import changelog
 from backend.models import Attachment, Dossier, DossierEvent, DossierResult, Procedure
+from sync.records import DossierRecord, SupplementRequest, TimelineEntry
 
 
 def _local_time(at: dt.datetime, timezone: str) -> str:
@@ -53,48 +54,61 @@ def dossier_data(
     events: Sequence[DossierEvent],
     documents: Sequence[Attachment],
     result: DossierResult | None = None,
-) -> dict[str, Any]:
+) -> DossierRecord:
     """The dossier as its owner's app shows it, offline too: status, timeline, documents,
     and the result document once the dossier is approved."""
     status: Status = dossier.status  # type: ignore[assignment]
     by_slot: dict[str, list[str]] = {}
     for attachment in documents:
         by_slot.setdefault(attachment.slot_key, []).append(attachment.id)
-    return {
-        "id": dossier.id,
-        "reference": dossier.reference,
-        "code": dossier.code,
-        "procedureCode": dossier.procedure_code,
-        "procedureName": procedure.name,
-        "procedureNameEn": procedure.name_en,
-        "variantKey": dossier.variant_key,
-        "status": status,
-        "statusCode": STATUS_CODES[status],
-        "channel": dossier.channel,
-        "returnMethod": dossier.return_method,
-        "fields": dossier.form_data,
-        "documents": by_slot,
-        "submittedAt": dossier.submitted_at.isoformat(),
-        "receivedAt": dossier.received_at.isoformat() if dossier.received_at else None,
-        "dueAt": dossier.due_at.isoformat() if dossier.due_at else None,
-        "finishedAt": dossier.finished_at.isoformat() if dossier.finished_at else None,
-        "isOverdue": dossier.is_overdue,
-        # What a supplement request asks for ({items, deadline}), while one is open.
-        "supplement": {k: v for k, v in dossier.supplement.items() if k in ("items", "deadline")}
-        or None,
+    return DossierRecord(
+        id=dossier.id,
+        reference=dossier.reference,
+        code=dossier.code,
+        procedure_code=dossier.procedure_code,
+        procedure_name=procedure.name,
+        procedure_name_en=procedure.name_en,
+        variant_key=dossier.variant_key,
+        status=status,
+        status_code=STATUS_CODES[status],
+        channel=dossier.channel,
+        return_method=dossier.return_method,
+        fields=dossier.form_data,
+        documents=by_slot,
+        submitted_at=dossier.submitted_at.isoformat(),
+        received_at=_iso(dossier.received_at),
+        due_at=_iso(dossier.due_at),
+        finished_at=_iso(dossier.finished_at),
+        is_overdue=dossier.is_overdue,
+        supplement=_supplement_request(dossier.supplement),
         # The receipt's QR points here (on this site): the public lookup of the dossier.
-        "lookupPath": f"/lookup/{dossier.lookup_token}" if dossier.lookup_token else None,
-        "apologizedAt": dossier.apologized_at.isoformat() if dossier.apologized_at else None,
-        # Where to download the result document ({fileName, mediaType, bytes, href}), once
-        # issued by the approval.
-        "result": results.owner_data(result),
-        "allowedActions": allowed_actions(status, "citizen"),
-        "timeline": [
-            {"action": e.action, "status": e.status_to, "at": e.at.isoformat(), "note": e.note}
+        lookup_path=f"/lookup/{dossier.lookup_token}" if dossier.lookup_token else None,
+        apologized_at=_iso(dossier.apologized_at),
+        result=results.owner_data(result),
+        allowed_actions=list(allowed_actions(status, "citizen")),
+        timeline=[
+            TimelineEntry(
+                action=e.action,
+                status=e.status_to,  # type: ignore[arg-type]
+                at=e.at.isoformat(),
+                note=e.note,
+            )
             for e in events
         ],
-        "updatedAt": dossier.updated_at.isoformat(),
-    }
+        updated_at=dossier.updated_at.isoformat(),
+    )
+
+
+def _iso(at: dt.datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def _supplement_request(supplement: dict[str, Any]) -> SupplementRequest | None:
+    """What an open supplement request asks for; None when none is open. The dossier keeps
+    more beside it (when it was asked, the status to resume), which the phone does not need."""
+    if not supplement:
+        return None
+    return SupplementRequest(items=list(supplement["items"]), deadline=supplement["deadline"])
 
 
 async def procedure_of(db: AsyncSession, dossier: Dossier) -> Procedure:

@@ -12,7 +12,7 @@ content-addressed blob store.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.errors import Conflict, DomainError
 from backend.features.uploads.inspect import JPEG, PDF, PNG, WEBP
 from backend.models import DossierResult
+from sync.records import ResultDocument
 
 MEDIA_TYPES: Final = (PDF, JPEG, PNG)
 EXTENSIONS: Final = {PDF: "pdf", JPEG: "jpg", PNG: "png", WEBP: "webp"}
@@ -70,13 +71,13 @@ async def find_result(db: AsyncSession, dossier_id: str) -> DossierResult | None
     return (await db.execute(query)).scalar_one_or_none()
 
 
-def owner_data(result: DossierResult | None) -> dict[str, Any] | None:
+def owner_data(result: DossierResult | None) -> ResultDocument | None:
     """What the owner's phone holds of the result: nothing until it is issued."""
     if result is None or result.issued_at is None:
         return None
-    return {
-        "fileName": result.file_name,
-        "mediaType": result.media_type,
-        "bytes": result.bytes,
-        "href": owner_href(result.dossier_id),
-    }
+    return ResultDocument(
+        file_name=result.file_name,
+        media_type=result.media_type,
+        bytes=result.bytes,
+        href=owner_href(result.dossier_id),
+    )

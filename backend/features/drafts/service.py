@@ -25,6 +25,7 @@ from backend.features.catalogue.repository import procedure_exists
 from backend.features.sync import changelog
 from backend.models import Draft, DraftRevision
 from sync.messages import DraftDelete, DraftSave, DraftSaveResult
+from sync.records import DraftRecord
 from sync.rules import merge_fields
 
 MAX_FIELDS_BYTES = 64_000
@@ -102,7 +103,8 @@ def _result(result: DraftSaveResult) -> dict[str, Any]:
     return built
 
 
-def draft_data(draft: Draft) -> dict[str, Any]:
+def draft_data(draft: Draft) -> DraftRecord:
+    """The draft as the account's phones hold it."""
     return _data(
         draft.id,
         draft.procedure_code,
@@ -120,15 +122,15 @@ def _data(
     fields: dict[str, Any],
     version: int,
     updated_at: dt.datetime,
-) -> dict[str, Any]:
-    return {
-        "id": draft_id,
-        "procedureCode": procedure_code,
-        "variantKey": variant_key,
-        "fields": fields,
-        "version": version,
-        "updatedAt": updated_at.isoformat(),
-    }
+) -> DraftRecord:
+    return DraftRecord(
+        id=draft_id,
+        procedure_code=procedure_code,
+        variant_key=variant_key,
+        fields=fields,
+        version=version,
+        updated_at=updated_at.isoformat(),
+    )
 
 
 async def find_own_draft(db: AsyncSession, draft_id: str, account_id: str) -> Draft | None:

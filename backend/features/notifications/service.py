@@ -5,8 +5,8 @@ sending channels (Web Push, Zalo, SMS) deliver from this table in a later featur
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,17 +14,19 @@ from backend.core.ids import uuid7
 from backend.features.notifications.templates import TEMPLATES, render
 from backend.features.sync import changelog
 from backend.models import Notification
+from sync.records import NotificationContent, NotificationRecord
 
 
-def notification_data(notification: Notification) -> dict[str, Any]:
-    return {
-        "id": notification.id,
-        "dossierId": notification.dossier_id,
-        "template": notification.template,
-        "content": notification.content,
-        "createdAt": notification.created_at.isoformat(),
-        "readAt": notification.read_at.isoformat() if notification.read_at else None,
-    }
+def notification_data(notification: Notification) -> NotificationRecord:
+    """The notice as the account's phones hold it, in both languages."""
+    return NotificationRecord(
+        id=notification.id,
+        dossier_id=notification.dossier_id,
+        template=notification.template,
+        content=msgspec.convert(notification.content, NotificationContent),
+        created_at=notification.created_at.isoformat(),
+        read_at=notification.read_at.isoformat() if notification.read_at else None,
+    )
 
 
 async def notify(

@@ -6,15 +6,21 @@ transaction cannot take a seq before an earlier one commits, and seq order is co
 SQLite the single writer gives the same. A reader therefore never sees seq n+1 without n.
 Every push mutation appends, so this is written in Core, and on PostgreSQL the counter update
 and the log insert are one statement.
+
+A change's record is logged as plain JSON (`msgspec.to_builtins` of its struct), so a pull
+reads it back as the very JSON to send, and sends it without decoding it into a struct again
+(`logged_change`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import msgspec
 from sqlalchemy import (
     Insert,
     Row,
@@ -31,6 +37,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.auth import Principal
 from backend.models import ChangeLogEntry, SyncCounter, SyncEpoch
+from sync.messages import CHANGE_TYPES, RECORD_TYPES, Change
+from sync.records import SyncedRecord
 
 CHANGE_SEQ = "change_seq"
 OLDEST_SEQ = "oldest_seq"
@@ -49,12 +57,30 @@ _LOG_CHANGES = insert(_LOG)
 
 @dataclass(frozen=True)
 class PendingChange:
+    """A change a use case logs for one scope: the entity's record (``put``) or nothing
+    (``remove``). The record is one of the protocol's (`sync.records`), the one of its entity;
+    anything else is refused here, in the use case, rather than on some phone later."""
+
     scope: str
     entity: str
     entity_id: str
     op: Literal["put", "remove"]
-    data: dict[str, Any] | None
+    data: SyncedRecord | None
     version: int
+
+    def __post_init__(self) -> None:
+        kind = RECORD_TYPES.get(self.entity)
+        if kind is None:
+            raise ValueError(f"{self.entity!r} is not an entity of the sync protocol")
+        if (self.op == "remove") != (self.data is None) or (
+            self.data is not None and type(self.data) is not kind
+        ):
+            raise TypeError(f"a {self.op} of a {self.entity} carries {type(self.data).__name__}")
+
+    def to_change(self) -> Change:
+        """The change as a pull sends it."""
+        make: Callable[..., Change] = CHANGE_TYPES[self.entity]
+        return make(id=self.entity_id, op=self.op, data=self.data, version=self.version)
 
 
 def account_scope(account_id: str) -> str:
@@ -91,7 +117,7 @@ async def append(db: AsyncSession, changes: list[PendingChange], now: dt.datetim
             "entity": change.entity,
             "entity_id": change.entity_id,
             "op": change.op,
-            "data": change.data,
+            "data": None if change.data is None else msgspec.to_builtins(change.data),
             "version": change.version,
             "created_at": now,
         }
@@ -132,6 +158,14 @@ def _take_seqs_and_log(count: int) -> Insert:
         .from_select(["seq", *_COLUMNS], union_all(*rows) if count > 1 else rows[0])
         .add_cte(taken)
     )
+
+
+def logged_change(entity: str, entity_id: str, op: str, data: Any, version: int) -> Change:
+    """A logged change as a pull sends it. Its record stays the JSON the log holds: the server
+    logged it from the entity's struct, and msgspec encodes the dict as it did the struct, so
+    a pull of thousands of changes decodes none of them."""
+    make: Callable[..., Change] = CHANGE_TYPES[entity]
+    return make(id=entity_id, op=op, data=data, version=version)
 
 
 async def changes_after(

@@ -40,7 +40,6 @@ from sync.messages import (
     INVALID_ARGS,
     INVALID_TEXT,
     UNKNOWN_MUTATION,
-    Change,
     ClientRegistered,
     DecodedPush,
     FormFieldError,
@@ -399,8 +398,7 @@ async def pull(db: AsyncSession, ctx: SyncContext, request: PullRequest) -> Pull
     seq = entries[-1].seq if has_more else latest
     return PullResponse(
         changes=[
-            Change(entity=e.entity, id=e.entity_id, op=e.op, data=e.data, version=e.version)
-            for e in entries
+            changelog.logged_change(e.entity, e.entity_id, e.op, e.data, e.version) for e in entries
         ],
         cursor=cursor_at(seq),
         has_more=has_more,

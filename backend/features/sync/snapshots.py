@@ -13,34 +13,23 @@ from backend.features.drafts import service as drafts
 from backend.features.notifications import service as notifications
 from backend.features.notifications.service import notification_data
 from backend.features.uploads import service as uploads
-from sync.messages import Change
+from sync.messages import AttachmentChange, Change, DraftChange, NotificationChange
 
 
 async def snapshot(db: AsyncSession, principal: Principal) -> list[Change]:
     """The account's drafts, files, dossiers and inbox, oldest first within each."""
     account_id = principal.account_id
-    changes = [
-        Change(entity="draft", id=d.id, op="put", data=drafts.draft_data(d), version=d.version)
+    changes: list[Change] = [
+        DraftChange(id=d.id, op="put", data=drafts.draft_data(d), version=d.version)
         for d in await drafts.snapshot(db, account_id)
     ]
     changes += [
-        Change(
-            entity="attachment",
-            id=a.id,
-            op="put",
-            data=uploads.attachment_data(a),
-            version=a.version,
-        )
+        AttachmentChange(id=a.id, op="put", data=uploads.attachment_data(a), version=a.version)
         for a in await uploads.snapshot(db, account_id)
     ]
+    changes += [c.to_change() for c in await dossiers.snapshot(db, principal)]
     changes += [
-        Change(entity=c.entity, id=c.entity_id, op=c.op, data=c.data, version=c.version)
-        for c in await dossiers.snapshot(db, principal)
-    ]
-    changes += [
-        Change(
-            entity="notification", id=n.id, op="put", data=notification_data(n), version=n.version
-        )
+        NotificationChange(id=n.id, op="put", data=notification_data(n), version=n.version)
         for n in await notifications.snapshot(db, account_id)
     ]
     return changes

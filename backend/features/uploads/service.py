@@ -61,6 +61,7 @@ from backend.features.uploads.images import UnreadableImage, reencode
 from backend.features.uploads.inspect import PDF, inspect_file
 from backend.models import Attachment, Draft, UploadSession
 from sync.messages import UUID_PATTERN, AttachmentRegister
+from sync.records import AttachmentRecord
 
 MAX_BYTES = 10_000_000
 MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
@@ -119,22 +120,19 @@ class UploadContext:
     temp_dir: Path
 
 
-def attachment_data(attachment: Attachment) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": attachment.id,
-        "status": attachment.status,
-        "slotKey": attachment.slot_key,
-        "sha256": attachment.sha256,
-        "bytes": attachment.bytes,
-        "mediaType": attachment.media_type,
-    }
-    if attachment.draft_id:
-        data["draftId"] = attachment.draft_id
-    if attachment.dossier_id:
-        data["dossierId"] = attachment.dossier_id
-    if attachment.reject_reason:
-        data["rejectReason"] = attachment.reject_reason
-    return data
+def attachment_data(attachment: Attachment) -> AttachmentRecord:
+    """The attachment as its owner's phones hold it: where its upload stands."""
+    return AttachmentRecord(
+        id=attachment.id,
+        status=attachment.status,
+        slot_key=attachment.slot_key,
+        sha256=attachment.sha256,
+        bytes=attachment.bytes,
+        media_type=attachment.media_type,
+        draft_id=attachment.draft_id or None,
+        dossier_id=attachment.dossier_id or None,
+        reject_reason=attachment.reject_reason or None,
+    )
 
 
 async def _log(db: AsyncSession, attachment: Attachment, now: dt.datetime) -> None:

@@ -3,6 +3,7 @@
 // outbox or history: the app opens only the database of the signed-in account. Nothing
 // account-specific lives in shared storage except the last identity (localStorage).
 import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { Change, DraftRecord, FieldConflict } from '../sync/protocol';
 
 /** Small per-account facts, by key; later also the drafts' and the outbox's bookkeeping. */
 export interface MetaEntry {
@@ -19,23 +20,46 @@ export interface RecentProcedure {
   viewedAt: string;
 }
 
+/** Each entity's record as the server sends it: the generated protocol types, by entity. */
+type ServerRecords = { [C in Change as C['entity']]: NonNullable<C['data']> };
+
 /**
- * A synced record as this device last knows it: the server's state from a pull, or the local
- * optimistic write of a mutation still in the outbox (`pendingMutationId`), which a pull does
- * not overwrite until the server has acknowledged that mutation.
+ * A draft as the device holds it: the server's, or one saved on this device that the server has
+ * not saved yet, which has no version of its own (the row's `version` is the one it started from).
  */
-export interface EntityRow {
-  entity: string;
+export type DeviceDraft = Omit<DraftRecord, 'version'> & Partial<Pick<DraftRecord, 'version'>>;
+
+/**
+ * What a row holds, by entity: the server's record, or the device's own optimistic write of it
+ * (the same shape; for a draft, `DeviceDraft`). Rows written by an older app version read the
+ * same way: fields the server added later are optional in the protocol types.
+ */
+export type EntityData = Omit<ServerRecords, 'draft'> & { draft: DeviceDraft };
+
+/** The kinds of synced record: the protocol's change entities. */
+export type Entity = keyof EntityData;
+
+interface RowOf<E extends Entity> {
+  entity: E;
   id: string;
-  /** The record's fields; null for a local delete waiting for the server. */
-  data: Record<string, unknown> | null;
+  /** The record; null for a local delete waiting for the server. */
+  data: EntityData[E] | null;
   /** The server's version this row is based on; 0 before the server has seen it. */
   version: number;
   /** The last local mutation that changed the row and the server has not acknowledged. */
   pendingMutationId?: number;
   /** The server's notes from the last save: fields where its value won over this device's. */
-  conflicts?: { field: string; clientValue?: unknown; serverValue?: unknown }[];
+  conflicts?: FieldConflict[];
 }
+
+/**
+ * A synced record as this device last knows it, typed by its entity: the server's state from a
+ * pull, or the local optimistic write of a mutation still in the outbox (`pendingMutationId`),
+ * which a pull does not overwrite until the server has acknowledged that mutation.
+ * `EntityRow<'dossier'>` is a dossier's row; `EntityRow` any row.
+ */
+export type EntityRow<E extends Entity = Entity> = Extract<AnyRow, { entity: E }>;
+type AnyRow = { [K in Entity]: RowOf<K> }[Entity];
 
 export type OutboxState = 'queued' | 'sending' | 'accepted' | 'rejected';
 
@@ -126,6 +150,38 @@ export type AccountDb = Dexie & {
   blobs: EntityTable<BlobRow, 'id'>;
   submissions: EntityTable<SubmissionRow, 'id'>;
 };
+
+function isOf<E extends Entity>(entity: E): (row: AnyRow) => row is EntityRow<E> {
+  return (row): row is EntityRow<E> => row.entity === entity;
+}
+
+/** The device's row of one record, typed by its entity. */
+export async function findEntity<E extends Entity>(
+  db: AccountDb,
+  entity: E,
+  id: string,
+): Promise<EntityRow<E> | undefined> {
+  const row = await db.entities.get([entity, id]);
+  return row && isOf(entity)(row) ? row : undefined;
+}
+
+/** The device's rows of these records of one entity, in the order of `ids` (undefined: none). */
+export async function findEntities<E extends Entity>(
+  db: AccountDb,
+  entity: E,
+  ids: string[],
+): Promise<(EntityRow<E> | undefined)[]> {
+  const rows = await db.entities.bulkGet(ids.map((id) => [entity, id]));
+  return rows.map((row) => (row && isOf(entity)(row) ? row : undefined));
+}
+
+/** Every row of one entity. */
+export async function entitiesOf<E extends Entity>(
+  db: AccountDb,
+  entity: E,
+): Promise<EntityRow<E>[]> {
+  return (await db.entities.where('entity').equals(entity).toArray()).filter(isOf(entity));
+}
 
 const RECENT_LIMIT = 10;
 

@@ -1,19 +1,10 @@
 // Drafts for features: each change is written locally (so the screen shows it at once, offline
 // too) together with its outbox mutation, in one IndexedDB transaction; then the loop is nudged.
-import { accountDb, type EntityRow } from '../db/account-db';
+import { accountDb, type DeviceDraft, type EntityRow, findEntity } from '../db/account-db';
 import { currentIdentity } from '../features/identity/identity';
 import { uuidv7 } from '../lib/uuid';
 import { enqueue, persistStorage, requestSync } from './engine';
 import { isDraftSubmitted } from './submissions';
-
-export interface DraftData {
-  id: string;
-  procedureCode: string;
-  variantKey?: string | null;
-  fields: Record<string, unknown>;
-  version?: number;
-  updatedAt?: string;
-}
 
 function signedInAccount(): string {
   const accountId = currentIdentity.value?.id;
@@ -34,7 +25,7 @@ export async function saveDraft(
   const db = accountDb(signedInAccount());
   await db.transaction('rw', [db.entities, db.outbox, db.meta, db.submissions], async () => {
     if (await isDraftSubmitted(db, draftId)) return;
-    const local = await db.entities.get(['draft', draftId]);
+    const local = await findEntity(db, 'draft', draftId);
     const version = local?.version ?? 0;
     const mutationId = await enqueue(db, 'draft.save', {
       draftId,
@@ -43,7 +34,7 @@ export async function saveDraft(
       baseVersion: version > 0 ? version : null,
       ...(variantKey ? { variantKey } : {}),
     });
-    const data: DraftData = {
+    const data: DeviceDraft = {
       id: draftId,
       procedureCode,
       variantKey: variantKey ?? null,
@@ -53,7 +44,7 @@ export async function saveDraft(
     await db.entities.put({
       entity: 'draft',
       id: draftId,
-      data: data as unknown as Record<string, unknown>,
+      data,
       version,
       pendingMutationId: mutationId,
     });
@@ -67,13 +58,13 @@ export async function saveDraft(
 export async function deleteDraft(draftId: string): Promise<void> {
   const db = accountDb(signedInAccount());
   await db.transaction('rw', db.entities, db.outbox, db.meta, async () => {
-    const local = await db.entities.get(['draft', draftId]);
+    const local = await findEntity(db, 'draft', draftId);
     const version = local?.version ?? 0;
     const mutationId = await enqueue(db, 'draft.delete', {
       draftId,
       ...(version > 0 ? { baseVersion: version } : {}),
     });
-    const tombstone: EntityRow = {
+    const tombstone: EntityRow<'draft'> = {
       entity: 'draft',
       id: draftId,
       data: null,

@@ -3,7 +3,14 @@
 // its cursor written together, and a reset that keeps the outbox.
 import { signal } from '@preact/signals';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { deleteAccountDbAfterEach } from '../db/test-account-db';
+import {
+  attachmentRecord,
+  deleteAccountDbAfterEach,
+  dossierRecord,
+  draftRecord,
+  notificationRecord,
+} from '../db/test-account-db';
+import type { Change, DraftChange } from './protocol';
 
 vi.mock('../lib/i18n', () => ({ language: { value: 'vi' } }));
 vi.mock('../features/identity/identity', () => ({
@@ -12,7 +19,7 @@ vi.mock('../features/identity/identity', () => ({
 }));
 vi.stubGlobal('navigator', { onLine: false }); // local writes do not start a sync by themselves
 
-const { accountDb } = await import('../db/account-db');
+const { accountDb, findEntity } = await import('../db/account-db');
 const { syncOnce } = await import('./engine');
 const { saveDraft, deleteDraft } = await import('./drafts');
 
@@ -37,14 +44,9 @@ function serve(handler: Handler): void {
 const registered = { clientId: 'x', lastMutationId: 0 };
 const pushed = (path: string) => calls.filter((call) => call.path === path);
 
-function draftPut(id: string, note: string, version: number) {
-  return {
-    entity: 'draft',
-    id,
-    op: 'put',
-    data: { id, procedureCode: 'P1', fields: { note }, version },
-    version,
-  };
+function draftPut(id: string, note: string, version: number): DraftChange {
+  const data = draftRecord({ id, procedureCode: 'P1', fields: { note }, version });
+  return { entity: 'draft', id, op: 'put', data, version };
 }
 
 beforeEach(() => {
@@ -145,13 +147,14 @@ describe('a sync round', () => {
     expect((await db.outbox.toArray()).map((item) => [item.mutationId, item.state])).toEqual([
       [2, 'queued'],
     ]);
-    const row = await db.entities.get(['draft', id]);
-    expect((row?.data?.['fields'] as Body)['note']).toBe('hai'); // not overwritten by the pull
+    const row = await findEntity(db, 'draft', id);
+    expect(row?.data?.fields['note']).toBe('hai'); // not overwritten by the pull
   });
 
   it('on a reset drops synced records, keeps the outbox and pulls from the start', async () => {
     const db = accountDb('account-1');
-    await db.entities.put({ entity: 'draft', id: 'old', data: { fields: {} }, version: 3 });
+    const old = draftRecord({ id: 'old' });
+    await db.entities.put({ entity: 'draft', id: 'old', data: old, version: 3 });
     await db.meta.put({ key: 'sync.cursor', value: 'stale', updatedAt: '' });
     await db.meta.put({
       key: 'sync.client',
@@ -209,7 +212,8 @@ describe('a sync round', () => {
 
   it('deletes locally at once and for good once the server acknowledges it', async () => {
     const db = accountDb('account-1');
-    await db.entities.put({ entity: 'draft', id: 'gone', data: { fields: {} }, version: 2 });
+    const gone = draftRecord({ id: 'gone' });
+    await db.entities.put({ entity: 'draft', id: 'gone', data: gone, version: 2 });
     await deleteDraft('gone');
     expect((await db.entities.get(['draft', 'gone']))?.data).toBeNull();
     serve((path) => {
@@ -228,5 +232,33 @@ describe('a sync round', () => {
     expect(args).toEqual({ draftId: 'gone', baseVersion: 2 });
     expect(await db.entities.get(['draft', 'gone'])).toBeUndefined();
     expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('keeps each pulled change as its entity’s row: the typed record, without the op', async () => {
+    const dossier = dossierRecord({ id: 'd1', status: 'received', code: 'C-1' });
+    const photo = attachmentRecord({ id: 'a1', status: 'available', dossierId: 'd1' });
+    const notice = notificationRecord({ id: 'n1', dossierId: 'd1' });
+    const changes: Change[] = [
+      { entity: 'dossier', id: 'd1', op: 'put', data: dossier, version: 2 },
+      { entity: 'attachment', id: 'a1', op: 'put', data: photo, version: 3 },
+      { entity: 'notification', id: 'n1', op: 'put', data: notice, version: 1 },
+    ];
+    serve((path) => {
+      if (path.endsWith('/clients')) return registered;
+      return { changes, cursor: 'c1', hasMore: false, lastMutationId: 0 };
+    });
+    await syncOnce('account-1');
+    const db = accountDb('account-1');
+    expect(await db.entities.get(['dossier', 'd1'])).toEqual({
+      entity: 'dossier',
+      id: 'd1',
+      data: dossier,
+      version: 2,
+    });
+    expect((await findEntity(db, 'dossier', 'd1'))?.data?.code).toBe('C-1');
+    expect((await findEntity(db, 'attachment', 'a1'))?.data?.dossierId).toBe('d1');
+    expect((await findEntity(db, 'notification', 'n1'))?.data?.content.vi.title).toBe(
+      notice.content.vi.title,
+    );
   });
 });

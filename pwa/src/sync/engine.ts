@@ -193,11 +193,9 @@ async function applyPage(db: AccountDb, page: PullResponse): Promise<void> {
       if (change.op === 'remove') {
         await db.entities.delete(key);
       } else {
+        const { op: _put, ...row } = change; // the row: entity, id, the typed record, version
         await db.entities.put({
-          entity: change.entity,
-          id: change.id,
-          data: change.data,
-          version: change.version,
+          ...row,
           ...(local?.conflicts?.length ? { conflicts: local.conflicts } : {}),
         });
       }

@@ -4,7 +4,7 @@
 import { signal } from '@preact/signals';
 import { describe, expect, it, vi } from 'vitest';
 import type { BlobRow } from '../db/account-db';
-import { deleteAccountDbAfterEach, storedFile } from '../db/test-account-db';
+import { deleteAccountDbAfterEach, dossierRecord, storedFile } from '../db/test-account-db';
 
 vi.mock('../lib/i18n', () => ({ language: { value: 'vi' } }));
 vi.mock('../features/identity/identity', () => ({
@@ -136,7 +136,7 @@ describe('an application', () => {
     await db.outbox.clear();
     await synced();
     expect(await db.submissions.get(id)).toMatchObject({ kind: 'submit', state: 'queued' });
-    await db.entities.put({ entity: 'dossier', id, data: { id }, version: 1 });
+    await db.entities.put({ entity: 'dossier', id, data: dossierRecord({ id }), version: 1 });
     await synced();
     expect(await db.submissions.get(id)).toBeUndefined();
   });

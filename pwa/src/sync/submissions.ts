@@ -10,6 +10,7 @@ import {
   accountDb,
   type AccountDb,
   type ApplicationSubmission,
+  findEntity,
   isApplication,
   type SubmissionRow,
   type SupplementSubmission,
@@ -144,9 +145,9 @@ type FileState = 'ready' | 'waiting' | 'refused' | 'missing';
 async function fileState(db: AccountDb, attachmentId: string): Promise<FileState> {
   const [blob, entity] = await Promise.all([
     db.blobs.get(attachmentId),
-    db.entities.get(['attachment', attachmentId]),
+    findEntity(db, 'attachment', attachmentId),
   ]);
-  const status = entity?.data?.['status'];
+  const status = entity?.data?.status;
   if (blob?.upload === 'refused' || status === 'rejected') return 'refused';
   if (blob?.upload === 'done' || status === 'available') return 'ready';
   return blob || entity ? 'waiting' : 'missing';
@@ -216,7 +217,7 @@ async function forgetDelivered(accountId: string): Promise<void> {
   await db.transaction('rw', [db.submissions, db.entities, db.outbox, db.meta], async () => {
     for (const row of await db.submissions.where('state').equals('queued').toArray()) {
       if (isApplication(row)) {
-        if (await db.entities.get(['dossier', row.id])) await db.submissions.delete(row.id);
+        if (await findEntity(db, 'dossier', row.id)) await db.submissions.delete(row.id);
       } else if (row.mutationId !== undefined && !(await db.outbox.get(row.mutationId))) {
         await db.submissions.delete(row.id);
         await db.meta.delete(noteKey(row.dossierId));
@@ -300,7 +301,7 @@ export async function withdrawDossier(dossierId: string, reason?: string): Promi
       dossierId,
       ...(reason ? { reason } : {}),
     });
-    const row = await db.entities.get(['dossier', dossierId]);
+    const row = await findEntity(db, 'dossier', dossierId);
     if (row?.data) {
       await db.entities.put({
         ...row,

@@ -1,13 +1,13 @@
 import { useLocation } from 'preact-iso';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FormField, FormSchema, Procedure, Variant } from '../../api/types';
-import { accountDb, type EntityRow } from '../../db/account-db';
+import { accountDb, type EntityRow, findEntity } from '../../db/account-db';
 import type { AdministrativeUnit } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { validateField, validateForm } from '../../lib/form-rules';
 import { formatDateTime } from '../../lib/format';
 import { localized } from '../../lib/i18n';
-import { type DraftData, saveDraft } from '../../sync/drafts';
+import { saveDraft } from '../../sync/drafts';
 import {
   findSubmissionRefusal,
   type SubmissionRefusal,
@@ -47,7 +47,7 @@ interface Props {
   accountId: string;
   draftId: string;
   /** The draft as stored on the device now (undefined before its first save). */
-  row: EntityRow | undefined;
+  row: EntityRow<'draft'> | undefined;
   communes: AdministrativeUnit[];
   today: string;
 }
@@ -68,7 +68,7 @@ function allFields(variants: Variant[]): FormField[] {
 export function ApplicationForm(props: Props) {
   const { procedure, variants, accountId, draftId, row, communes, today } = props;
   const { route } = useLocation();
-  const stored = row?.data ? (row.data as unknown as DraftData) : undefined;
+  const stored = row?.data ?? undefined;
   const everyField = useMemo(() => allFields(variants), [variants]);
 
   // The latest values live in refs too: a pick saves at once, before the next render.
@@ -279,7 +279,7 @@ export function ApplicationForm(props: Props) {
 function useAdoptServerMerge(
   accountId: string,
   draftId: string,
-  row: EntityRow | undefined,
+  row: EntityRow<'draft'> | undefined,
   fields: FormField[],
   valuesRef: { current: FormValues },
   isSettled: () => boolean,
@@ -289,13 +289,13 @@ function useAdoptServerMerge(
   useEffect(() => {
     if (!row?.data || row.pendingMutationId !== undefined) return;
     if (row.version <= adoptedVersion.current || !isSettled()) return;
+    const server = row.data.fields;
     // The row this render saw may be older than a save that finished since (a live query
     // answers a little later): adopt only what the device holds now, with no save of this
     // draft waiting, or the citizen's last change would be undone.
     void isServerCopyCurrent(accountId, draftId, row.version).then((isCurrent) => {
       if (!isCurrent || !isSettled() || row.version <= adoptedVersion.current) return;
       adoptedVersion.current = row.version;
-      const server = (row.data as unknown as DraftData).fields ?? {};
       const ours = formData(fields, valuesRef.current);
       const theirs = formData(fields, formValues(fields, server));
       if (JSON.stringify(ours) !== JSON.stringify(theirs)) adopt(formValues(fields, server));
@@ -311,7 +311,7 @@ async function isServerCopyCurrent(
 ): Promise<boolean> {
   const db = accountDb(accountId);
   const [current, waiting] = await Promise.all([
-    db.entities.get(['draft', draftId]),
+    findEntity(db, 'draft', draftId),
     db.outbox
       .filter((item) => item.name === 'draft.save' && item.args['draftId'] === draftId)
       .count(),

@@ -1,7 +1,7 @@
 import { useLocation } from 'preact-iso';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { Procedure } from '../../api/types';
-import { accountDb } from '../../db/account-db';
+import { accountDb, findEntity } from '../../db/account-db';
 import { findCommunes } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { todayInVietnam } from '../../lib/format';
@@ -103,7 +103,7 @@ function Application({
   const today = todayInVietnam();
   const variants = useMemo(() => currentVariants(procedure, today), [procedure, today]);
   const draft = useLiveQuery(
-    () => accountDb(accountId).entities.get(['draft', draftId]),
+    () => findEntity(accountDb(accountId), 'draft', draftId),
     [accountId, draftId],
   );
   const communes = useLiveQuery(findCommunes, []);

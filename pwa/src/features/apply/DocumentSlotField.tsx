@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DocumentSlot } from '../../api/types';
-import { accountDb, type BlobRow } from '../../db/account-db';
+import { accountDb, type BlobRow, findEntities } from '../../db/account-db';
 import { formatFileSize } from '../../lib/format';
+import type { AttachmentStatus } from '../../sync/protocol';
 import { t } from '../../lib/i18n';
 import { compressProgress, uploadProgress } from '../../sync/uploads';
 import {
@@ -24,7 +25,7 @@ export interface DraftFile extends SlotFile {
   upload: BlobRow['upload'];
   refusal?: string;
   /** The server's attachment status (pending, available, rejected), once pulled. */
-  serverStatus?: string;
+  serverStatus?: AttachmentStatus;
   rejectReason?: string;
 }
 
@@ -37,15 +38,15 @@ export async function readDraftFiles(accountId: string, draftId: string): Promis
 /** Stored files with the server's word on each: its attachment record, once pulled. */
 export async function withServerWord(accountId: string, blobs: BlobRow[]): Promise<DraftFile[]> {
   const db = accountDb(accountId);
-  const records = await db.entities.bulkGet(blobs.map((blob) => ['attachment', blob.id]));
+  const records = await findEntities(db, 'attachment', blobs.map((blob) => blob.id));
   return blobs.map((blob, index) => {
-    const server = records[index]?.data ?? {};
-    const slotKey = blob.slotKey ?? server['slotKey'];
-    const serverStatus = server['status'];
-    const rejectReason = server['rejectReason'];
+    const server = records[index]?.data ?? undefined;
+    const slotKey = blob.slotKey ?? server?.slotKey;
+    const serverStatus = server?.status;
+    const rejectReason = server?.rejectReason;
     return {
       id: blob.id,
-      ...(typeof slotKey === 'string' ? { slotKey } : {}),
+      ...(slotKey !== undefined ? { slotKey } : {}),
       createdAt: blob.createdAt,
       isRefused: blob.upload === 'refused' || serverStatus === 'rejected',
       blob: blob.blob,
@@ -54,8 +55,8 @@ export async function withServerWord(accountId: string, blobs: BlobRow[]): Promi
       bytes: blob.bytes,
       upload: blob.upload,
       ...(blob.refusal ? { refusal: blob.refusal } : {}),
-      ...(typeof serverStatus === 'string' ? { serverStatus } : {}),
-      ...(typeof rejectReason === 'string' ? { rejectReason } : {}),
+      ...(serverStatus ? { serverStatus } : {}),
+      ...(rejectReason ? { rejectReason } : {}),
     };
   });
 }

@@ -1,15 +1,16 @@
 import type { BlobRow } from '../../db/account-db';
+import type { AttachmentRecord } from '../../sync/protocol';
 import { uploadProgress } from '../../sync/uploads';
 import type { DeviceView } from './device-records';
 import { tm } from './messages';
 
-function fileState(blob: BlobRow | undefined, server: Record<string, unknown> | undefined): string {
+function fileState(blob: BlobRow | undefined, server: AttachmentRecord | undefined): string {
   const progress = blob && uploadProgress.value.get(blob.id);
   if (progress !== undefined && progress !== null) {
     return tm('fileUploading', { percent: Math.round(progress * 100) });
   }
-  if (server?.['status'] === 'available' || blob?.upload === 'done') return tm('fileDone');
-  if (server?.['status'] === 'rejected' || blob?.upload === 'refused') return tm('fileRefused');
+  if (server?.status === 'available' || blob?.upload === 'done') return tm('fileDone');
+  if (server?.status === 'rejected' || blob?.upload === 'refused') return tm('fileRefused');
   if (blob?.upload === 'failed') return tm('fileFailed');
   return tm('fileWaiting');
 }

@@ -4,6 +4,7 @@ import { useLiveQuery } from '../../db/useLiveQuery';
 import { formatDateTime, formatFileSize } from '../../lib/format';
 import { isOnline } from '../../lib/online';
 import { dossierReference } from '../../lib/reference';
+import type { ResultDocument } from '../../sync/protocol';
 import { discardSubmission, withdrawDossier } from '../../sync/submissions';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { currentIdentity } from '../identity/identity';
@@ -13,13 +14,6 @@ import { buildMyDossiers } from './dossier-list';
 import { actionLabel, statusLabel, tm } from './messages';
 import { StateLabel } from './StateLabel';
 import { SupplementSection } from './SupplementSection';
-
-interface TimelineEntry {
-  action: string;
-  status: string;
-  at: string;
-  note?: string | null;
-}
 
 /**
  * One application: its state, its timeline and documents; withdraw while it may be, answer a
@@ -57,9 +51,9 @@ function Dossier({ accountId, id }: { accountId: string; id: string }) {
   const row = loaded.dossiers.find((entry) => entry.id === id);
   const data = row?.data ?? undefined;
   const submission = loaded.submissions.find((entry) => entry.id === id);
-  const documents = (data?.['documents'] ?? submission?.documents ?? {}) as Record<string, string[]>;
-  const timeline = (data?.['timeline'] ?? []) as TimelineEntry[];
-  const allowed = (data?.['allowedActions'] ?? []) as string[];
+  const documents = data?.documents ?? submission?.documents ?? {};
+  const timeline = data?.timeline ?? [];
+  const allowed = data?.allowedActions ?? [];
   const isPending = row?.pendingMutationId !== undefined;
   return (
     <>
@@ -91,14 +85,14 @@ function Dossier({ accountId, id }: { accountId: string; id: string }) {
       {data && (
         <SupplementSection accountId={accountId} dossierId={id} data={data} view={loaded} />
       )}
-      {isResult(data?.['result']) && <Result result={data['result']} />}
-      {typeof data?.['code'] === 'string' && (
+      {data?.result && <Result result={data.result} />}
+      {data?.code && (
         <Receipt
           dossierId={id}
-          code={data['code']}
-          receivedAt={data['receivedAt'] as string | null}
-          dueAt={data['dueAt'] as string | null}
-          lookupPath={data['lookupPath'] as string | null}
+          code={data.code}
+          receivedAt={data.receivedAt}
+          dueAt={data.dueAt}
+          lookupPath={data.lookupPath ?? null}
         />
       )}
       {timeline.length > 0 && (
@@ -123,7 +117,7 @@ function Dossier({ accountId, id }: { accountId: string; id: string }) {
         headingId="documents-heading"
       />
       {allowed.includes('withdraw') && !isPending && <Withdraw dossierId={id} />}
-      {isPending && data?.['status'] === 'withdrawn' && (
+      {isPending && data?.status === 'withdrawn' && (
         <p role="status">{isOnline.value ? tm('localSending') : tm('withdrawQueued')}</p>
       )}
     </>
@@ -170,19 +164,8 @@ function Withdraw({ dossierId }: { dossierId: string }) {
   );
 }
 
-interface ResultFile {
-  fileName: string;
-  mediaType: string;
-  bytes: number;
-  href: string;
-}
-
-function isResult(value: unknown): value is ResultFile {
-  return typeof value === 'object' && value !== null && 'href' in value;
-}
-
 /** The signed result (văn bản kết quả), once approved: downloadable while online. */
-function Result({ result }: { result: ResultFile }) {
+function Result({ result }: { result: ResultDocument }) {
   const size = formatFileSize(result.bytes);
   return (
     <section aria-labelledby="result-heading" class="notice">

@@ -9,6 +9,7 @@ import { accountDb } from '../../db/account-db';
 import { catalogueDb } from '../../db/catalogue-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { localized } from '../../lib/i18n';
+import type { DossierRecord } from '../../sync/protocol';
 import {
   discardSubmission,
   findSupplementNote,
@@ -39,7 +40,7 @@ interface Props {
   accountId: string;
   dossierId: string;
   /** The synced dossier. */
-  data: Record<string, unknown>;
+  data: DossierRecord;
   view: DeviceView;
 }
 
@@ -108,9 +109,9 @@ export function SupplementSection({ accountId, dossierId, data, view }: Props) {
           key={latest?.id ?? 'new'}
           accountId={accountId}
           dossierId={dossierId}
-          procedureCode={String(data['procedureCode'] ?? '')}
-          variantKey={data['variantKey']}
-          bound={(data['documents'] ?? {}) as Record<string, string[]>}
+          procedureCode={data.procedureCode}
+          variantKey={data.variantKey}
+          bound={data.documents}
           refusal={refusalValue}
         />
       )}
@@ -132,7 +133,7 @@ function SupplementForm(props: {
   accountId: string;
   dossierId: string;
   procedureCode: string;
-  variantKey: unknown;
+  variantKey: string;
   bound: Record<string, string[]>;
   refusal: SubmissionRefusal | undefined;
 }) {

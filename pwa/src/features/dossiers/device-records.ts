@@ -1,13 +1,14 @@
 // What the device holds of the signed-in account's applications, read in one go for the pages.
-import { accountDb, type BlobRow } from '../../db/account-db';
+import { accountDb, type BlobRow, entitiesOf } from '../../db/account-db';
 import { catalogueDb } from '../../db/catalogue-db';
 import { localized } from '../../lib/i18n';
+import type { AttachmentRecord } from '../../sync/protocol';
 import type { DeviceRecords } from './dossier-list';
 
 export interface DeviceView extends DeviceRecords {
   blobs: BlobRow[];
   /** The server's word on each attachment (status), by id. */
-  attachments: Map<string, Record<string, unknown>>;
+  attachments: Map<string, AttachmentRecord>;
   /** Procedure names by code, from the offline catalogue. */
   procedureNames: Map<string, { name: string; nameEn?: string }>;
 }
@@ -16,9 +17,9 @@ export async function readDeviceView(accountId: string): Promise<DeviceView> {
   const db = accountDb(accountId);
   const [drafts, dossiers, attachmentRows, submissions, outbox, blobs, procedures] =
     await Promise.all([
-      db.entities.where('entity').equals('draft').toArray(),
-      db.entities.where('entity').equals('dossier').toArray(),
-      db.entities.where('entity').equals('attachment').toArray(),
+      entitiesOf(db, 'draft'),
+      entitiesOf(db, 'dossier'),
+      entitiesOf(db, 'attachment'),
       db.submissions.toArray(),
       db.outbox.orderBy('mutationId').toArray(),
       db.blobs.toArray(),
@@ -29,7 +30,7 @@ export async function readDeviceView(accountId: string): Promise<DeviceView> {
   );
   const arrived = new Set([
     ...blobs.filter((blob) => blob.upload === 'done').map((blob) => blob.id),
-    ...[...attachments].filter(([, data]) => data['status'] === 'available').map(([id]) => id),
+    ...[...attachments].filter(([, data]) => data.status === 'available').map(([id]) => id),
   ]);
   const procedureNames = new Map(
     procedures.map((p) => [p.code, { name: p.name, ...(p.nameEn ? { nameEn: p.nameEn } : {}) }]),

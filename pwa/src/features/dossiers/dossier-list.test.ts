@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationSubmission, EntityRow, OutboxItem } from '../../db/account-db';
+import { dossierRecord, draftRecord } from '../../db/test-account-db';
 import { buildMyDossiers, type DeviceRecords } from './dossier-list';
 
 const BIRTH = '1.001193';
 
-function draft(id: string, updatedAt: string): EntityRow {
-  return { entity: 'draft', id, version: 1, data: { id, procedureCode: BIRTH, fields: {}, updatedAt } };
+function draft(id: string, updatedAt: string): EntityRow<'draft'> {
+  const data = draftRecord({ id, procedureCode: BIRTH, updatedAt });
+  return { entity: 'draft', id, version: 1, data };
 }
 
 function submission(
@@ -73,11 +75,17 @@ describe('my dossiers', () => {
   });
 
   it('lets the server dossier replace the submission, with its code once received', () => {
-    const dossier: EntityRow = {
+    const dossier: EntityRow<'dossier'> = {
       entity: 'dossier',
       id: 's1',
       version: 2,
-      data: { procedureCode: BIRTH, status: 'received', code: 'H26.01-261122-0001', updatedAt: '2026-11-22T09:00:00Z' },
+      data: dossierRecord({
+        id: 's1',
+        procedureCode: BIRTH,
+        status: 'received',
+        code: 'H26.01-261122-0001',
+        updatedAt: '2026-11-22T09:00:00Z',
+      }),
     };
     const list = buildMyDossiers(
       records({ dossiers: [dossier], submissions: [submission('s1', 'd1', { state: 'queued', mutationId: 4 })] }),

@@ -9,6 +9,7 @@ import {
   type SupplementSubmission,
 } from '../../db/account-db';
 import { dossierReference } from '../../lib/reference';
+import type { DossierStatus } from '../../sync/protocol';
 
 export type LocalState =
   | { kind: 'draft' }
@@ -17,7 +18,7 @@ export type LocalState =
   | { kind: 'sending' }
   | { kind: 'refused'; reason: string }
   | { kind: 'blocked'; reason: string }
-  | { kind: 'server'; status: string };
+  | { kind: 'server'; status: DossierStatus };
 
 export interface ListItem {
   id: string;
@@ -41,8 +42,8 @@ export interface MyDossiers {
 }
 
 export interface DeviceRecords {
-  drafts: EntityRow[];
-  dossiers: EntityRow[];
+  drafts: EntityRow<'draft'>[];
+  dossiers: EntityRow<'dossier'>[];
   submissions: SubmissionRow[];
   outbox: OutboxItem[];
   /** Attachment ids whose upload has finished (or the server has), for progress. */
@@ -74,14 +75,13 @@ export function buildMyDossiers(records: DeviceRecords): MyDossiers {
   const submitted: ListItem[] = records.dossiers.flatMap((row) => {
     const data = row.data;
     if (!data) return [];
-    const code = typeof data['code'] === 'string' ? data['code'] : undefined;
     return [
       {
         id: row.id,
-        procedureCode: String(data['procedureCode'] ?? ''),
-        ...(code ? { code } : { reference: String(data['reference'] ?? dossierReference(row.id)) }),
-        state: { kind: 'server', status: String(data['status'] ?? 'submitted') },
-        at: String(data['updatedAt'] ?? data['submittedAt'] ?? ''),
+        procedureCode: data.procedureCode,
+        ...(data.code ? { code: data.code } : { reference: data.reference }),
+        state: { kind: 'server', status: data.status },
+        at: data.updatedAt,
         href: `/dossiers/${row.id}`,
       },
     ];
@@ -104,19 +104,20 @@ export function buildMyDossiers(records: DeviceRecords): MyDossiers {
         draftId: row.draftId,
       };
     });
-  const drafts: ListItem[] = records.drafts
-    .filter((row) => row.data && !pendingDrafts.has(row.id))
-    .map((row) => {
-      const procedureCode = String(row.data?.['procedureCode'] ?? '');
-      return {
+  const drafts: ListItem[] = records.drafts.flatMap((row) => {
+    if (!row.data || pendingDrafts.has(row.id)) return [];
+    const { procedureCode, updatedAt } = row.data;
+    return [
+      {
         id: row.id,
         procedureCode,
         state: { kind: 'draft' },
-        at: String(row.data?.['updatedAt'] ?? ''),
+        at: updatedAt,
         href: applyHref(procedureCode, row.id),
         draftId: row.id,
-      };
-    });
+      },
+    ];
+  });
   return {
     drafts: drafts.sort(newestFirst),
     waiting: waiting.sort(newestFirst),

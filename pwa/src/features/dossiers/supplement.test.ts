@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Procedure } from '../../api/types';
-import { storedFile } from '../../db/test-account-db';
+import { dossierRecord, storedFile } from '../../db/test-account-db';
 import { answerFiles, dayWords, readSupplementRequest, supplementSlots } from './supplement';
 
 const slot = (key: string) => ({ key, name: { vi: key, en: key }, required: true });
@@ -15,13 +15,10 @@ const procedure = {
 describe('a supplement request', () => {
   it('is read from a dossier waiting for one, and only then', () => {
     const asked = { items: ['Bản sao CCCD', 'Giấy xác nhận cư trú'], deadline: '2026-12-10' };
-    expect(readSupplementRequest({ status: 'supplement_requested', supplement: asked })).toEqual(
-      asked,
-    );
-    expect(readSupplementRequest({ status: 'submitted', supplement: null })).toBeUndefined();
-    expect(readSupplementRequest({ status: 'supplement_requested', supplement: null })).toBe(
-      undefined,
-    );
+    const waiting = dossierRecord({ status: 'supplement_requested', supplement: asked });
+    expect(readSupplementRequest(waiting)).toEqual(asked);
+    expect(readSupplementRequest({ ...waiting, status: 'processing' })).toBeUndefined();
+    expect(readSupplementRequest({ ...waiting, supplement: null })).toBeUndefined();
     expect(readSupplementRequest(undefined)).toBeUndefined();
   });
 

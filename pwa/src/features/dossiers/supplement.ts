@@ -3,26 +3,14 @@
 import type { DocumentSlot, Procedure } from '../../api/types';
 import type { BlobRow } from '../../db/account-db';
 import { formatDay } from '../../lib/dates';
-
-/** What the agency asks for ({items, deadline}), as the synced dossier carries it. */
-export interface SupplementRequest {
-  items: string[];
-  /** ISO date (YYYY-MM-DD). */
-  deadline: string;
-}
+import type { DossierRecord, SupplementRequest } from '../../sync/protocol';
 
 /** The open supplement request of a synced dossier, if it is waiting for one. */
 export function readSupplementRequest(
-  data: Record<string, unknown> | null | undefined,
+  data: DossierRecord | null | undefined,
 ): SupplementRequest | undefined {
-  if (data?.['status'] !== 'supplement_requested') return undefined;
-  const asked = data['supplement'];
-  if (typeof asked !== 'object' || asked === null) return undefined;
-  const { items, deadline } = asked as Record<string, unknown>;
-  return {
-    items: Array.isArray(items) ? items.filter((item) => typeof item === 'string') : [],
-    deadline: typeof deadline === 'string' ? deadline : '',
-  };
+  if (data?.status !== 'supplement_requested') return undefined;
+  return data.supplement ?? undefined;
 }
 
 /**
@@ -32,7 +20,7 @@ export function readSupplementRequest(
  */
 export function supplementSlots(
   procedure: Procedure | undefined,
-  variantKey: unknown,
+  variantKey: string,
 ): DocumentSlot[] {
   const variant = procedure?.variants?.find((candidate) => candidate.key === variantKey);
   return (variant?.form.documents ?? []).map((slot) => ({ ...slot, required: false }));

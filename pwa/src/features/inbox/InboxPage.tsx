@@ -1,7 +1,8 @@
-import { accountDb } from '../../db/account-db';
+import { accountDb, entitiesOf } from '../../db/account-db';
 import { useLiveQuery } from '../../db/useLiveQuery';
 import { defineMessages, language } from '../../lib/i18n';
 import { formatDateTime } from '../../lib/format';
+import type { NotificationRecord } from '../../sync/protocol';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { currentIdentity } from '../identity/identity';
 
@@ -22,17 +23,10 @@ const ti = defineMessages(
   },
 );
 
-interface Notice {
-  id: string;
-  dossierId?: string | null;
-  createdAt: string;
-  content: Record<'vi' | 'en', { title: string; body: string }>;
-}
-
-async function readInbox(accountId: string): Promise<Notice[]> {
-  const rows = await accountDb(accountId).entities.where('entity').equals('notification').toArray();
+async function readInbox(accountId: string): Promise<NotificationRecord[]> {
+  const rows = await entitiesOf(accountDb(accountId), 'notification');
   return rows
-    .flatMap((row) => (row.data ? [row.data as unknown as Notice] : []))
+    .flatMap((row) => (row.data ? [row.data] : []))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
@@ -56,7 +50,7 @@ function Inbox({ accountId }: { accountId: string }) {
   return (
     <ul class="inbox" aria-label={ti('inboxTitle')}>
       {notices.value.map((notice) => {
-        const text = notice.content[language.value] ?? notice.content.vi;
+        const text = notice.content[language.value];
         return (
           <li key={notice.id} class="notice-card">
             <h2>{text.title}</h2>

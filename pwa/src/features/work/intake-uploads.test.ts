@@ -2,7 +2,7 @@
 // photo has arrived, stops at the first refusal, and the photos leave the office computer.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BlobRow } from '../../db/account-db';
-import { deleteAccountDbAfterEach, storedFile } from '../../db/test-account-db';
+import { attachmentRecord, deleteAccountDbAfterEach, storedFile } from '../../db/test-account-db';
 
 const requestSync = vi.fn();
 vi.mock('../../sync/engine', () => ({ requestSync }));
@@ -100,7 +100,12 @@ describe('the photos leave the office computer', () => {
       blob('c', 'waiting', { draftId: 'another' }),
     ]);
     await db.entities.bulkPut(
-      ['a', 'b', 'c'].map((id) => ({ entity: 'attachment', id, data: { id }, version: 1 })),
+      ['a', 'b', 'c'].map((id) => ({
+        entity: 'attachment' as const,
+        id,
+        data: attachmentRecord({ id }),
+        version: 1,
+      })),
     );
     await forgetCounterPhotos(ACCOUNT, INTAKE);
     expect(await db.blobs.toCollection().primaryKeys()).toEqual(['c']);
