@@ -90,7 +90,7 @@ class SupplementRequest(Wire):
     deadline: Day
 
 
-class ResultDocument(Wire):
+class IssuedResult(Wire):
     """The signed result document (decision, certificate, licence) issued by the approval."""
 
     file_name: str
@@ -152,7 +152,7 @@ class DossierRecord(Wire, kw_only=True, omit_defaults=False):
         Time | None, Meta(description="When the apology letter with a new date was issued.")
     ] = None
     result: Annotated[
-        ResultDocument | None, Meta(description="The result document, once issued.")
+        IssuedResult | None, Meta(description="The result document, once issued.")
     ] = None
     allowed_actions: Annotated[
         list[str], Meta(description="What the owner may do now (withdraw, supplement, pay).")

@@ -56,3 +56,11 @@ def test_the_text_is_stable() -> None:
     assert text.endswith("}\n")
     assert text == render(json.loads(text))  # sorted keys: a second export changes nothing
     assert text == render(openapi_document())
+
+
+def test_schemas_are_named_in_the_domains_words_not_by_module() -> None:
+    """Two structs of one name are told apart by Litestar with their module path
+    (`backend_features_lookup_schemas_TimelineEntry`): a name that leaks code into the public
+    API and the PWA's types. Each wire shape has a name of its own."""
+    names = openapi_document()["components"]["schemas"]
+    assert [name for name in names if "_" in name] == []

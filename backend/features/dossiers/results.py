@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.errors import Conflict, DomainError
 from backend.features.uploads.inspect import JPEG, PDF, PNG, WEBP
 from backend.models import DossierResult
-from sync.records import ResultDocument
+from sync.records import IssuedResult
 
 MEDIA_TYPES: Final = (PDF, JPEG, PNG)
 EXTENSIONS: Final = {PDF: "pdf", JPEG: "jpg", PNG: "png", WEBP: "webp"}
@@ -71,11 +71,11 @@ async def find_result(db: AsyncSession, dossier_id: str) -> DossierResult | None
     return (await db.execute(query)).scalar_one_or_none()
 
 
-def owner_data(result: DossierResult | None) -> ResultDocument | None:
+def owner_data(result: DossierResult | None) -> IssuedResult | None:
     """What the owner's phone holds of the result: nothing until it is issued."""
     if result is None or result.issued_at is None:
         return None
-    return ResultDocument(
+    return IssuedResult(
         file_name=result.file_name,
         media_type=result.media_type,
         bytes=result.bytes,

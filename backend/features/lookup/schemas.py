@@ -20,7 +20,7 @@ class Name(Camel):
     en: str | None = None
 
 
-class TimelineEntry(Camel):
+class ProgressEntry(Camel):
     """One action on the dossier: what was done, the status it left, when, at which step and
     agency, and, for a timed step, whether it finished early, on time or late."""
 
@@ -50,7 +50,7 @@ class DossierProgress(Camel):
     status_code: int
     received_at: str
     is_overdue: bool
-    timeline: list[TimelineEntry]
+    timeline: list[ProgressEntry]
     due_at: str | None = None
     finished_at: str | None = None
     current_step: CurrentStep | None = None

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.errors import NotFound, RateLimited
 from backend.features.dossiers.states import STATUS_CODES
 from backend.features.dossiers.workflow import route_of
-from backend.features.lookup.schemas import CurrentStep, DossierProgress, Name, TimelineEntry
+from backend.features.lookup.schemas import CurrentStep, DossierProgress, Name, ProgressEntry
 from backend.models import Account, Agency, Dossier, DossierEvent, Procedure, ProcedureVariant
 
 # `<agency code>-<yyMMdd>-<NNNN>` (handling.next_code); the QR token is token_urlsafe(32).
@@ -144,7 +144,7 @@ async def progress(db: AsyncSession, dossier: Dossier) -> DossierProgress:
         is_overdue=dossier.is_overdue,
         current_step=current,
         timeline=[
-            TimelineEntry(
+            ProgressEntry(
                 action=e.action,
                 status=e.status_to,
                 at=e.at.isoformat(),

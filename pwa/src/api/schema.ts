@@ -967,6 +967,34 @@ export interface components {
             fullName: string;
             phone: string;
         };
+        /** AttachmentChange */
+        AttachmentChange: {
+            data: components["schemas"]["AttachmentRecord"] | null;
+            /** @constant */
+            entity: "attachment";
+            id: string;
+            /** @enum {string} */
+            op: "put" | "remove";
+            version: number;
+        };
+        /** AttachmentRecord */
+        AttachmentRecord: {
+            bytes: number;
+            /** @description The dossier it belongs to, once submitted with one. */
+            dossierId?: string | null;
+            /** @description The draft it was attached to. */
+            draftId?: string | null;
+            /** @description A UUID, canonical lowercase form. */
+            id: string;
+            mediaType: string;
+            rejectReason?: string | null;
+            /** @description SHA-256, lowercase hex. */
+            sha256: string;
+            /** @description The document slot of the form the file fills. */
+            slotKey: string;
+            /** @enum {string} */
+            status: "pending" | "available" | "rejected";
+        };
         /** CccdRecord */
         CccdRecord: {
             /** @default false */
@@ -987,17 +1015,6 @@ export interface components {
             credential: {
                 [key: string]: unknown;
             };
-        };
-        /** Change */
-        Change: {
-            data: {
-                [key: string]: unknown;
-            } | null;
-            entity: string;
-            id: string;
-            /** @enum {string} */
-            op: "put" | "remove";
-            version: number;
         };
         /** Choice */
         Choice: {
@@ -1046,6 +1063,16 @@ export interface components {
             /** @default true */
             required?: boolean;
         };
+        /** DossierChange */
+        DossierChange: {
+            data: components["schemas"]["DossierRecord"] | null;
+            /** @constant */
+            entity: "dossier";
+            id: string;
+            /** @enum {string} */
+            op: "put" | "remove";
+            version: number;
+        };
         /** DossierDocument */
         DossierDocument: {
             bytes: number;
@@ -1066,7 +1093,80 @@ export interface components {
             receivedAt: string;
             status: string;
             statusCode: number;
+            timeline: components["schemas"]["ProgressEntry"][];
+        };
+        /** DossierRecord */
+        DossierRecord: {
+            /** @description What the owner may do now (withdraw, supplement, pay). */
+            allowedActions: string[];
+            /** @description When the apology letter with a new date was issued. */
+            apologizedAt?: string | null;
+            /** @enum {string} */
+            channel: "online" | "counter" | "post";
+            /** @description The dossier code the desk gives on receipt. */
+            code: string | null;
+            /** @description Attachment ids by document slot key. */
+            documents: {
+                [key: string]: string[];
+            };
+            /** @description A time, ISO 8601 with its UTC offset. */
+            dueAt: string | null;
+            fields: {
+                [key: string]: unknown;
+            };
+            /** @description A time, ISO 8601 with its UTC offset. */
+            finishedAt: string | null;
+            /** @description A UUID, canonical lowercase form. */
+            id: string;
+            isOverdue: boolean;
+            /** @description The public lookup the receipt's QR code points to. */
+            lookupPath?: string | null;
+            procedureCode: string;
+            procedureName: string;
+            procedureNameEn: string | null;
+            /** @description A time, ISO 8601 with its UTC offset. */
+            receivedAt: string | null;
+            /** @description The short reference used until the desk's code. */
+            reference: string;
+            /** @description The result document, once issued. */
+            result?: components["schemas"]["IssuedResult"] | null;
+            /** @enum {string} */
+            returnMethod: "counter" | "post" | "online";
+            /** @enum {string} */
+            status: "submitted" | "received" | "refused" | "processing" | "supplement_requested" | "awaiting_payment" | "withdrawn" | "stopped" | "result_ready" | "returned";
+            /** @description The status's national code. */
+            statusCode: number;
+            /** @description A time, ISO 8601 with its UTC offset. */
+            submittedAt: string;
+            /** @description The open supplement request, while the dossier waits for an answer. */
+            supplement?: components["schemas"]["SupplementRequest"] | null;
             timeline: components["schemas"]["TimelineEntry"][];
+            /** @description A time, ISO 8601 with its UTC offset. */
+            updatedAt: string;
+            variantKey: string;
+        };
+        /** DraftChange */
+        DraftChange: {
+            data: components["schemas"]["DraftRecord"] | null;
+            /** @constant */
+            entity: "draft";
+            id: string;
+            /** @enum {string} */
+            op: "put" | "remove";
+            version: number;
+        };
+        /** DraftRecord */
+        DraftRecord: {
+            fields: {
+                [key: string]: unknown;
+            };
+            /** @description A UUID, canonical lowercase form. */
+            id: string;
+            procedureCode: string;
+            /** @description A time, ISO 8601 with its UTC offset. */
+            updatedAt: string;
+            variantKey: string | null;
+            version: number;
         };
         /** EnrollmentLink */
         EnrollmentLink: {
@@ -1184,6 +1284,14 @@ export interface components {
             returnMethod?: "counter" | "post";
             variantKey?: string | null;
         };
+        /** IssuedResult */
+        IssuedResult: {
+            bytes: number;
+            fileName: string;
+            /** @description Where the owner downloads it (on this site). */
+            href: string;
+            mediaType: string;
+        };
         /** LateItem */
         LateItem: {
             apologized: boolean;
@@ -1231,6 +1339,39 @@ export interface components {
             cccd?: string | null;
             fullName: string;
             phone: string;
+        };
+        /** NotificationChange */
+        NotificationChange: {
+            data: components["schemas"]["NotificationRecord"] | null;
+            /** @constant */
+            entity: "notification";
+            id: string;
+            /** @enum {string} */
+            op: "put" | "remove";
+            version: number;
+        };
+        /** NotificationContent */
+        NotificationContent: {
+            en: components["schemas"]["NotificationText"];
+            vi: components["schemas"]["NotificationText"];
+        };
+        /** NotificationRecord */
+        NotificationRecord: {
+            content: components["schemas"]["NotificationContent"];
+            /** @description A time, ISO 8601 with its UTC offset. */
+            createdAt: string;
+            /** @description The dossier the notice is about. */
+            dossierId: string | null;
+            /** @description A UUID, canonical lowercase form. */
+            id: string;
+            /** @description A time, ISO 8601 with its UTC offset. */
+            readAt: string | null;
+            template: string;
+        };
+        /** NotificationText */
+        NotificationText: {
+            body: string;
+            title: string;
         };
         /** PasskeyOut */
         PasskeyOut: {
@@ -1299,6 +1440,15 @@ export interface components {
             unit: "working_days" | "working_hours" | "calendar_days";
             value: number;
         };
+        /** ProgressEntry */
+        ProgressEntry: {
+            action: string;
+            agency?: components["schemas"]["Name"] | null;
+            at: string;
+            outcome?: string | null;
+            status: string;
+            step?: components["schemas"]["Name"] | null;
+        };
         /** PullRequest */
         PullRequest: {
             /** @description A UUID, canonical lowercase form. */
@@ -1313,7 +1463,7 @@ export interface components {
         };
         /** PullResponse */
         PullResponse: {
-            changes: components["schemas"]["Change"][];
+            changes: (components["schemas"]["DraftChange"] | components["schemas"]["AttachmentChange"] | components["schemas"]["DossierChange"] | components["schemas"]["NotificationChange"])[];
             cursor: string | null;
             hasMore: boolean;
             /** @description The client's highest applied mutation id; 0 before any. */
@@ -1477,6 +1627,12 @@ export interface components {
             nameEn?: string | null;
             role: string;
         };
+        /** SupplementRequest */
+        SupplementRequest: {
+            /** @description A calendar day, ISO 8601 (YYYY-MM-DD). */
+            deadline: string;
+            items: string[];
+        };
         /** Text */
         Text: {
             en: string;
@@ -1484,12 +1640,13 @@ export interface components {
         };
         /** TimelineEntry */
         TimelineEntry: {
+            /** @description A state-machine action (submit, receive, ...) or a workflow step's. */
             action: string;
-            agency?: components["schemas"]["Name"] | null;
+            /** @description A time, ISO 8601 with its UTC offset. */
             at: string;
-            outcome?: string | null;
-            status: string;
-            step?: components["schemas"]["Name"] | null;
+            note: string | null;
+            /** @enum {string} */
+            status: "submitted" | "received" | "refused" | "processing" | "supplement_requested" | "awaiting_payment" | "withdrawn" | "stopped" | "result_ready" | "returned";
         };
         /** UploadLimits */
         UploadLimits: {

@@ -363,7 +363,7 @@ export interface DossierRecord {
    */
   apologizedAt?: string | null;
   /** The result document, once issued. */
-  result?: ResultDocument | null;
+  result?: IssuedResult | null;
   /** What the owner may do now (withdraw, supplement, pay). */
   allowedActions: string[];
   timeline: TimelineEntry[];
@@ -379,7 +379,7 @@ export interface SupplementRequest {
 }
 
 /** The signed result document (decision, certificate, licence) issued by the approval. */
-export interface ResultDocument {
+export interface IssuedResult {
   fileName: string;
   mediaType: string;
   bytes: number;

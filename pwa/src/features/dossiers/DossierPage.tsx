@@ -4,7 +4,7 @@ import { useLiveQuery } from '../../db/useLiveQuery';
 import { formatDateTime, formatFileSize } from '../../lib/format';
 import { isOnline } from '../../lib/online';
 import { dossierReference } from '../../lib/reference';
-import type { ResultDocument } from '../../sync/protocol';
+import type { IssuedResult } from '../../sync/protocol';
 import { discardSubmission, withdrawDossier } from '../../sync/submissions';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { currentIdentity } from '../identity/identity';
@@ -165,7 +165,7 @@ function Withdraw({ dossierId }: { dossierId: string }) {
 }
 
 /** The signed result (văn bản kết quả), once approved: downloadable while online. */
-function Result({ result }: { result: ResultDocument }) {
+function Result({ result }: { result: IssuedResult }) {
   const size = formatFileSize(result.bytes);
   return (
     <section aria-labelledby="result-heading" class="notice">
