@@ -69,5 +69,6 @@ export function refusalReason(reason: string): string {
   if (reason === 'file_missing') return ta('reasonFileMissing');
   if (reason === 'invalid_form') return ta('reasonInvalidForm');
   if (reason === 'unknown_variant') return ta('reasonUnknownVariant');
+  if (reason === 'invalid_text') return ta('reasonInvalidText');
   return ta('reasonOther', { reason });
 }

@@ -68,6 +68,7 @@ export const ta = defineMessages(
     reasonFileMissing: 'Một tệp đính kèm không còn trên máy này. Hãy đính kèm lại.',
     reasonInvalidForm: 'Máy chủ thấy tờ khai hoặc giấy tờ chưa hợp lệ.',
     reasonUnknownVariant: 'Trường hợp đã chọn không còn áp dụng; hãy chọn lại.',
+    reasonInvalidText: 'Có ký tự không dùng được (ký tự điều khiển hoặc vô hình) trong tờ khai. Hãy sửa rồi gửi lại.',
     reasonOther: 'Máy chủ từ chối hồ sơ ({reason}).',
     installTitle: 'Thêm MotCua vào màn hình chính trước khi điền',
     installWhy:
@@ -179,6 +180,7 @@ export const ta = defineMessages(
     reasonFileMissing: 'An attached file is no longer on this device. Attach it again.',
     reasonInvalidForm: 'The server found items of the form or documents not valid.',
     reasonUnknownVariant: 'The case you chose no longer applies; choose again.',
+    reasonInvalidText: 'The form holds characters that cannot be used (control or invisible ones). Fix them and send again.',
     reasonOther: 'The server refused the application ({reason}).',
     installTitle: 'Add MotCua to your Home Screen before you start',
     installWhy:

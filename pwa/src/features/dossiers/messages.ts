@@ -42,6 +42,8 @@ const vi = {
     reason_not_withdrawable: 'hồ sơ đã được tiếp nhận, không thể rút',
     reason_not_found: 'không tìm thấy hồ sơ',
     reason_citizens_only: 'chỉ tài khoản công dân được nộp hồ sơ',
+    reason_invalid_text: 'có ký tự không dùng được (ký tự điều khiển hoặc vô hình) — sửa rồi gửi lại',
+    reason_internal_error: 'máy chủ gặp lỗi khi xử lý thay đổi này — các thay đổi khác vẫn được gửi; hãy thử lại sau',
     reason_other: 'máy chủ từ chối ({reason})',
     dossierNotFound: 'Không có hồ sơ này trên máy. Nếu vừa nộp ở máy khác, hãy kết nối mạng để tải về.',
     timeline: 'Tiến trình',
@@ -156,6 +158,8 @@ export const tm = defineMessages(vi, {
     reason_not_withdrawable: 'the dossier has been received and can no longer be withdrawn',
     reason_not_found: 'dossier not found',
     reason_citizens_only: 'only citizen accounts can apply',
+    reason_invalid_text: 'it holds characters that cannot be used (control or invisible ones) — fix them and send again',
+    reason_internal_error: 'the server failed on this change — the others still go; try again later',
     reason_other: 'refused by the server ({reason})',
     dossierNotFound:
       'This application is not on this device. If you just applied on another device, connect to download it.',
