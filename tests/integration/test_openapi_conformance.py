@@ -69,6 +69,11 @@ def schemathesis_run(
         "20261204",
         "--workers",
         "1",
+        # A keep-alive connection the server closes after 5 s idle (uvicorn's
+        # timeout_keep_alive) can meet the next request on the wire: that is the network's
+        # race, which HTTP clients retry; a status or body is never retried.
+        "--request-retries",
+        "2",
         "--generation-database",
         "none",
         "--no-color",
