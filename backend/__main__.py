@@ -1,6 +1,7 @@
 """The `motcua` command: serve, migrate, import a catalogue, load demo data.
 
-python -m backend serve [--host 127.0.0.1] [--port 8000] [--no-demo]
+python -m backend serve [--host 127.0.0.1] [--port 8000] [--no-demo] [--workers N]
+python -m backend worker
 python -m backend migrate
 python -m backend import-catalogue FILE
 python -m backend seed-demo
@@ -24,8 +25,9 @@ from typing import TypeVar, get_args
 import msgspec
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
+from uvicorn.supervisors import Multiprocess
 
-from backend.config import ConfigurationError, Settings, load_settings
+from backend.config import ConfigurationError, Settings, check_scale_out, load_settings
 from backend.core.db import create_engine, session_factory
 from backend.core.errors import DomainError, ValidationFailed
 from backend.core.messages import field_message
@@ -116,9 +118,15 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
     if demo:
         print_demo_links(asyncio.run(demo_people(settings)))
     print(f"MotCua listening on {settings.public_url} ({settings.mode})", flush=True)
+    if settings.workers > 1:
+        # Each worker process builds its app from the environment, as this one read it
+        # (uvicorn's factory); the address WebAuthn checks is the one found above.
+        os.environ["MOTCUA_PUBLIC_URL"] = settings.public_url
     # The app reads X-Forwarded-For itself, from MOTCUA_TRUSTED_PROXIES only (guard.client_address).
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings) if settings.workers == 1 else "backend.app:create_app",
+        factory=settings.workers > 1,
+        workers=settings.workers,
         log_level="warning",
         proxy_headers=False,
         # An idle connection closes after 5 s; a body that stops coming is the app's to time
@@ -129,7 +137,37 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
         # request must not keep the old process alive during a deploy.
         timeout_graceful_shutdown=30,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    print(_jobs_line(settings), flush=True)
+    if settings.workers > 1:
+        # uvicorn's supervisor: the workers share the socket bound above, and one that dies
+        # is replaced.
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def _jobs_line(settings: Settings) -> str:
+    if not settings.background_jobs and settings.jobs == "app":
+        return "Housekeeping jobs: off (MOTCUA_BACKGROUND_JOBS=0)"
+    if settings.jobs == "app":
+        return "Housekeeping jobs: inside this process"
+    return "Housekeeping jobs: on the queue, run by `python -m backend worker`"
+
+
+def work(settings: Settings) -> int:
+    """The job worker: the housekeeping jobs from the queue (SAQ on Redis)."""
+    from backend.app import HOUSEKEEPING
+    from backend.core.queue import run_worker
+
+    if settings.jobs != "queue":
+        print(
+            "the job worker runs the jobs from the queue: set MOTCUA_REDIS_URL (and leave "
+            "MOTCUA_JOBS unset or `queue`); without it the jobs run inside `serve`",
+            file=sys.stderr,
+        )
+        return 2
+    asyncio.run(run_worker(settings, HOUSEKEEPING))
+    return 0
 
 
 def _role_in(value: str) -> RoleIn:
@@ -171,6 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument(
         "--no-demo", action="store_true", help="do not load the demo province and catalogue"
     )
+    serve_cmd.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="app worker processes (default MOTCUA_WORKERS, or 1); more than one needs "
+        "MOTCUA_REDIS_URL",
+    )
+    commands.add_parser("worker", help="run the housekeeping jobs from the queue (Redis)")
     commands.add_parser("migrate", help="apply database migrations")
     import_cmd = commands.add_parser("import-catalogue", help="import a catalogue file (JSON)")
     import_cmd.add_argument("file", type=Path)
@@ -203,7 +249,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     if args.command == "serve":
+        if args.workers is not None:
+            settings = msgspec.structs.replace(settings, workers=args.workers)
+        try:
+            if settings.workers < 1:
+                raise ConfigurationError("--workers must be at least 1")
+            check_scale_out(settings)
+        except ConfigurationError as exc:
+            print(exc, file=sys.stderr)
+            return 2
         serve(settings, args.host, args.port, demo=not args.no_demo and not settings.is_production)
+    elif args.command == "worker":
+        return work(settings)
     elif args.command == "migrate":
         upgrade(settings.resolved_database_url)
     elif args.command == "seed-demo":
