@@ -166,6 +166,7 @@ def work(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    logging.getLogger("saq").setLevel(logging.WARNING)  # our own line says what each run did
     asyncio.run(run_worker(settings, HOUSEKEEPING))
     return 0
 

@@ -109,14 +109,14 @@ def runner_name(kind: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Running:
+class Running:
     sessions: async_sessionmaker[AsyncSession]
     settings: Settings
     clock: Clock
     runs: RedisRunLog
 
 
-def _task(job: Job, running: _Running) -> Callable[[Context], Awaitable[int]]:
+def task_of(job: Job, running: Running) -> Callable[[Context], Awaitable[int]]:
     """The SAQ function of a job: claim its time, run it in its transaction, write it down."""
 
     async def run(ctx: Context) -> int:
@@ -134,8 +134,7 @@ def _task(job: Job, running: _Running) -> Callable[[Context], Awaitable[int]]:
         except BaseException:
             await asyncio.shield(running.runs.release(job.name, scheduled))
             raise
-        if handled:
-            log.info("%s: %d", job.name, handled)
+        log.info("%s at %s: %d handled", job.name, scheduled.isoformat(), handled)
         await running.runs.ran(job.name, scheduled, handled)
         return handled
 
@@ -144,10 +143,10 @@ def _task(job: Job, running: _Running) -> Callable[[Context], Awaitable[int]]:
     return run
 
 
-def cron_jobs(jobs: Sequence[Job], running: _Running) -> list[CronJob[Context]]:
+def cron_jobs(jobs: Sequence[Job], running: Running) -> list[CronJob[Context]]:
     return [
         CronJob(
-            _task(job, running),
+            task_of(job, running),
             cron=schedule_of(job, running.settings),
             unique=True,
             timeout=RUN_TIMEOUT,
@@ -163,7 +162,7 @@ async def run_worker(settings: Settings, jobs: Sequence[Job]) -> None:
     engine = create_engine(settings.resolved_database_url)
     redis = redis_client(settings.redis_url)
     runner = runner_name("worker")
-    running = _Running(session_factory(engine), settings, SystemClock(), RedisRunLog(redis, runner))
+    running = Running(session_factory(engine), settings, SystemClock(), RedisRunLog(redis, runner))
     queue = Queue.from_url(settings.redis_url, name=QUEUE)
 
     async def announce(ctx: Context) -> None:
