@@ -264,3 +264,24 @@ async def test_a_sync_cursor_from_one_process_continues_on_the_other(
             page = await phone.pull()  # and back: nothing new
         assert page["changes"] == []
         assert not page["hasMore"]
+
+
+async def test_serve_with_two_workers_is_one_app(
+    database_url: str, tmp_path: Path, redis_url: str
+) -> None:
+    """The documented way, `serve --workers 2` (MOTCUA_WORKERS): uvicorn's supervisor and two
+    worker processes on one socket, each building its app from the environment; a new
+    connection each time, so either worker may answer; the limits are still the one app's."""
+    env = {
+        "MOTCUA_REDIS_URL": redis_url,
+        "MOTCUA_PUBLIC_URL": ORIGIN,
+        "MOTCUA_SECRET_KEY": TEST_SECRET,
+        "MOTCUA_WORKERS": "2",
+    }
+    with served(database_url, tmp_path, port=free_port(), **env) as app:
+        answers = []
+        for _ in range(12):
+            with httpx.Client(base_url=app.base_url, timeout=30) as fresh:
+                answers.append(fresh.post("/api/v1/auth/recovery-codes/redeem", json={}))
+        assert app.get("/api/health").status_code == 200
+    assert [r.status_code for r in answers] == [400] * 10 + [429] * 2
