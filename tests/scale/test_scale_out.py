@@ -154,7 +154,7 @@ def runs_of(redis_client: redis.Redis, job: str) -> list[JobRun]:
     return [msgspec.json.decode(entry, type=JobRun) for entry in raw]
 
 
-async def test_a_scheduled_job_runs_once_per_time_and_only_in_the_job_workers(
+def test_a_scheduled_job_runs_once_per_time_and_only_in_the_job_workers(
     database_url: str, tmp_path: Path, redis_url: str, redis_client: redis.Redis
 ) -> None:
     env = {"MOTCUA_JOB_SCHEDULES": EVERY_SECOND}
@@ -266,7 +266,7 @@ async def test_a_sync_cursor_from_one_process_continues_on_the_other(
         assert not page["hasMore"]
 
 
-async def test_serve_with_two_workers_is_one_app(
+def test_serve_with_two_workers_is_one_app(
     database_url: str, tmp_path: Path, redis_url: str
 ) -> None:
     """The documented way, `serve --workers 2` (MOTCUA_WORKERS): uvicorn's supervisor and two
