@@ -5,7 +5,8 @@ A synchronous boto3 client, as the interface is synchronous: callers already run
 `open` in worker threads (`asyncio.to_thread`), and Litestar reads a synchronous stream's
 chunks in threads too, so nothing here blocks the event loop and no caller changes
 (decision 0016). A boto3 client is safe to share between threads; a session is not, so each
-store makes its own session, once.
+store makes its own session, once. boto3 is imported with the first client, in a worker
+thread too: importing it takes a third of a second, which would stall the event loop.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ import hashlib
 import io
 import threading
 from typing import TYPE_CHECKING, BinaryIO
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from backend.config import ConfigurationError, S3Settings
 from backend.features.uploads.blobs import shard_of
@@ -90,9 +87,11 @@ class S3BlobStore:
             return blob.read()
 
     def exists(self, sha256: str) -> bool:
+        key = self.key_of(sha256)
+        client = self.client
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self.key_of(sha256))
-        except ClientError as exc:
+            client.head_object(Bucket=self.bucket, Key=key)
+        except client.exceptions.ClientError as exc:
             if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
                 return False
             raise
@@ -101,9 +100,10 @@ class S3BlobStore:
     def open(self, sha256: str) -> BinaryIO:
         """The object's body as a buffered stream: read as it is consumed, never whole."""
         key = self.key_of(sha256)
+        client = self.client
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
+            response = client.get_object(Bucket=self.bucket, Key=key)
+        except client.exceptions.ClientError as exc:
             # NoSuchBucket stays an error: a missing bucket is a configuration mistake.
             if exc.response.get("Error", {}).get("Code") == "NoSuchKey":
                 raise FileNotFoundError(errno.ENOENT, "no such blob", key) from None
@@ -140,6 +140,9 @@ class _Body(io.RawIOBase):
 
 
 def _client(location: S3Settings) -> S3Client:
+    import boto3
+    from botocore.config import Config
+
     style = location.addressing_style
     if style == "auto" and location.endpoint_url:
         style = "path"
