@@ -18,7 +18,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Literal
 from urllib.parse import urlsplit
 
 import msgspec
@@ -128,7 +128,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(
         mode=mode,
         var_dir=var_dir,
-        **_blob_store(get),
+        blob_store=_blob_store(get),
+        s3=_s3_settings(get),
         database_url=get("MOTCUA_DATABASE_URL", ""),
         secret_key=get("MOTCUA_SECRET_KEY", ""),
         public_url=get("MOTCUA_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
@@ -191,22 +192,23 @@ def _body_limits(get: Callable[[str], str | None]) -> dict[str, float]:
     return limits
 
 
-class _BlobStoreSettings(TypedDict):
-    blob_store: Literal["disk", "s3"]
-    s3: S3Settings
-
-
-def _blob_store(get: Callable[[str], str | None]) -> _BlobStoreSettings:
-    """MOTCUA_BLOB_STORE (disk, the default, or s3) and the bucket's MOTCUA_S3_* settings."""
+def _blob_store(get: Callable[[str], str | None]) -> Literal["disk", "s3"]:
+    """MOTCUA_BLOB_STORE: disk (the default) or s3."""
     store = get("MOTCUA_BLOB_STORE") or "disk"
     if store not in ("disk", "s3"):
         raise ConfigurationError(f"MOTCUA_BLOB_STORE must be disk or s3, not {store!r}")
+    return "s3" if store == "s3" else "disk"
+
+
+def _s3_settings(get: Callable[[str], str | None]) -> S3Settings:
+    """The bucket's MOTCUA_S3_* settings (read whatever the store, so production can point
+    out a bucket set for the disk store)."""
     style = get("MOTCUA_S3_ADDRESSING_STYLE") or "auto"
     if style not in ("auto", "path", "virtual"):
         raise ConfigurationError(
             f"MOTCUA_S3_ADDRESSING_STYLE must be auto, path or virtual, not {style!r}"
         )
-    s3 = msgspec.convert(
+    return msgspec.convert(
         {
             "bucket": get("MOTCUA_S3_BUCKET") or "",
             "prefix": (get("MOTCUA_S3_PREFIX") or "").strip("/"),
@@ -218,7 +220,6 @@ def _blob_store(get: Callable[[str], str | None]) -> _BlobStoreSettings:
         },
         S3Settings,
     )
-    return {"blob_store": "s3" if store == "s3" else "disk", "s3": s3}
 
 
 def _blob_store_problems(settings: Settings) -> list[str]:
