@@ -16,18 +16,17 @@ import asyncio
 import datetime as dt
 import logging
 import os
-import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar, get_args
 
 import msgspec
-import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 from uvicorn.supervisors import Multiprocess
 
 from backend.config import ConfigurationError, Settings, check_scale_out, load_settings
+from backend.core import runner
 from backend.core.db import create_engine, session_factory
 from backend.core.errors import DomainError, ValidationFailed
 from backend.core.messages import field_message
@@ -106,10 +105,7 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
     upgrade(settings.resolved_database_url)
     if demo:
         _print_report(asyncio.run(seed_demo(settings)))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    sock = runner.listening_socket(host, port)
     bound_port = sock.getsockname()[1]
     public = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
     if not settings.is_production and "MOTCUA_PUBLIC_URL" not in os.environ:
@@ -118,32 +114,16 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
     if demo:
         print_demo_links(asyncio.run(demo_people(settings)))
     print(f"MotCua listening on {settings.public_url} ({settings.mode})", flush=True)
-    if settings.workers > 1:
-        # Each worker process builds its app from the environment, as this one read it
-        # (uvicorn's factory); the address WebAuthn checks is the one found above.
-        os.environ["MOTCUA_PUBLIC_URL"] = settings.public_url
-    # The app reads X-Forwarded-For itself, from MOTCUA_TRUSTED_PROXIES only (guard.client_address).
-    config = uvicorn.Config(
-        create_app(settings) if settings.workers == 1 else "backend.app:create_app",
-        factory=settings.workers > 1,
-        workers=settings.workers,
-        log_level="warning",
-        proxy_headers=False,
-        # An idle connection closes after 5 s; a body that stops coming is the app's to time
-        # out (core/edge.py BodyDeadline): uvicorn has no body or header timeout. Slow
-        # headers are the reverse proxy's to bound (client_header_timeout in nginx).
-        timeout_keep_alive=5,
-        # On shutdown, requests in flight get this long; a client that never finishes its
-        # request must not keep the old process alive during a deploy.
-        timeout_graceful_shutdown=30,
-    )
     print(_jobs_line(settings), flush=True)
-    if settings.workers > 1:
-        # uvicorn's supervisor: the workers share the socket bound above, and one that dies
-        # is replaced.
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        uvicorn.Server(config).run(sockets=[sock])
+    if settings.workers == 1:
+        runner.run(create_app(settings), sock)
+        return
+    # Several workers: uvicorn's supervisor starts them on the socket bound above (and replaces
+    # one that dies); each builds its app from the environment, as this process read it
+    # (`create_app` as a factory), with the address WebAuthn checks found above.
+    os.environ["MOTCUA_PUBLIC_URL"] = settings.public_url
+    config = runner.server_config("backend.app:create_app", factory=True, workers=settings.workers)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def _jobs_line(settings: Settings) -> str:

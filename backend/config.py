@@ -40,9 +40,29 @@ class ConfigurationError(Exception):
     """The configuration is unsafe or incomplete; the message says what to set."""
 
 
+class S3Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """The bucket blobs go to with `MOTCUA_BLOB_STORE=s3` (`MOTCUA_S3_*`). Empty values leave
+    the choice to boto3's standard chain: credentials from `AWS_ACCESS_KEY_ID` / a profile /
+    an instance or container role, the region from `AWS_REGION`, the endpoint AWS's own."""
+
+    bucket: str = ""
+    prefix: str = ""  # keys are `<prefix>/<sha256[:2]>/<sha256>`, as the disk store's paths
+    endpoint_url: str = ""  # an S3-compatible server (MinIO, Ceph RGW, ...); empty: AWS
+    region: str = ""
+    access_key_id: str = ""
+    secret_access_key: str = ""
+    # auto: virtual-hosted on AWS, path-style with an endpoint URL (self-hosted servers
+    # seldom have the wildcard DNS virtual-hosted names need).
+    addressing_style: Literal["auto", "path", "virtual"] = "auto"
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     mode: Mode = "development"
     var_dir: Path = ROOT / "var"
+    # Where verified files live: files under var/blobs, or an S3 bucket when app workers
+    # share no disk (backend/features/uploads/blobs.py, decision 0016).
+    blob_store: Literal["disk", "s3"] = "disk"
+    s3: S3Settings = S3Settings()
     database_url: str = ""
     secret_key: str = ""
     public_url: str = "http://localhost:8000"
@@ -119,6 +139,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(
         mode=mode,
         var_dir=var_dir,
+        blob_store=_blob_store(get),
+        s3=_s3_settings(get),
         database_url=get("MOTCUA_DATABASE_URL", ""),
         secret_key=get("MOTCUA_SECRET_KEY", ""),
         public_url=get("MOTCUA_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
@@ -230,6 +252,58 @@ def _body_limits(get: Callable[[str], str | None]) -> dict[str, float]:
     return limits
 
 
+def _blob_store(get: Callable[[str], str | None]) -> Literal["disk", "s3"]:
+    """MOTCUA_BLOB_STORE: disk (the default) or s3."""
+    store = get("MOTCUA_BLOB_STORE") or "disk"
+    if store not in ("disk", "s3"):
+        raise ConfigurationError(f"MOTCUA_BLOB_STORE must be disk or s3, not {store!r}")
+    return "s3" if store == "s3" else "disk"
+
+
+def _s3_settings(get: Callable[[str], str | None]) -> S3Settings:
+    """The bucket's MOTCUA_S3_* settings (read whatever the store, so production can point
+    out a bucket set for the disk store)."""
+    style = get("MOTCUA_S3_ADDRESSING_STYLE") or "auto"
+    if style not in ("auto", "path", "virtual"):
+        raise ConfigurationError(
+            f"MOTCUA_S3_ADDRESSING_STYLE must be auto, path or virtual, not {style!r}"
+        )
+    return msgspec.convert(
+        {
+            "bucket": get("MOTCUA_S3_BUCKET") or "",
+            "prefix": (get("MOTCUA_S3_PREFIX") or "").strip("/"),
+            "endpoint_url": (get("MOTCUA_S3_ENDPOINT_URL") or "").rstrip("/"),
+            "region": get("MOTCUA_S3_REGION") or "",
+            "access_key_id": get("MOTCUA_S3_ACCESS_KEY_ID") or "",
+            "secret_access_key": get("MOTCUA_S3_SECRET_ACCESS_KEY") or "",
+            "addressing_style": style,
+        },
+        S3Settings,
+    )
+
+
+def _blob_store_problems(settings: Settings) -> list[str]:
+    """An S3 store that cannot work, or could only work by sending files in clear; S3
+    settings with the disk store (blobs would stay on one worker's disk)."""
+    s3 = settings.s3
+    if settings.blob_store != "s3":
+        if s3.bucket:
+            return ["MOTCUA_S3_BUCKET is set but MOTCUA_BLOB_STORE is not s3: set both or neither"]
+        return []
+    problems = []
+    if not s3.bucket:
+        problems.append("MOTCUA_BLOB_STORE=s3 needs MOTCUA_S3_BUCKET")
+    if bool(s3.access_key_id) != bool(s3.secret_access_key):
+        problems.append(
+            "MOTCUA_S3_ACCESS_KEY_ID and MOTCUA_S3_SECRET_ACCESS_KEY go together (or set "
+            "neither, for the standard AWS credentials: environment, profile or role)"
+        )
+    endpoint = urlsplit(s3.endpoint_url)
+    if s3.endpoint_url and (endpoint.scheme != "https" or not endpoint.hostname):
+        problems.append("MOTCUA_S3_ENDPOINT_URL must be an https:// URL (files travel to it)")
+    return problems
+
+
 def _positive_number(name: str, raw: str) -> float:
     try:
         value = float(raw)
@@ -305,6 +379,7 @@ def check_production(settings: Settings) -> None:
             f"print(secrets.token_urlsafe(48))'`)"
         )
     problems += _session_problems(settings)
+    problems += _blob_store_problems(settings)
     url = urlsplit(settings.public_url)
     if url.scheme != "https" or not url.hostname:
         problems.append("MOTCUA_PUBLIC_URL must be the https:// origin citizens use")

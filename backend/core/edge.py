@@ -38,6 +38,10 @@ _BODY_KEY: Final = "motcua.body"  # the body's progress, kept in the ASGI scope
 DRAIN_LIMIT: Final = 64 * 1024
 """An unread rest of a body up to this size is read and dropped, so the connection stays
 open for the next request; a longer one closes it."""
+DRAIN_GRACE: Final = 1.0
+"""Seconds a drain may take even when the body's deadline has passed meanwhile: a slow
+handler is the server's lateness, not the client's, and a rest that already arrived is read at
+once."""
 
 
 def _field_problems(problems: list[text.TextProblem]) -> list[FieldProblem]:
@@ -188,14 +192,26 @@ class BodyDeadline:
                 body.complete = True
             return message
 
+        async def drain() -> None:
+            """Read and drop the rest, within the deadline or the grace, whichever is later."""
+            until = max(deadline(), self.clock() + DRAIN_GRACE)
+            while not body.complete:
+                try:
+                    async with asyncio.timeout(max(0.0, until - self.clock())):
+                        message = await receive()
+                except TimeoutError:
+                    return
+                if message["type"] == "http.request":
+                    body.received += len(message.get("body", b""))
+                    body.complete = not message.get("more_body", False)
+                else:
+                    body.complete = True
+
         async def send_closing_if_unread(message: Message) -> None:
             if message["type"] == "http.response.start" and not body.complete:
                 unread = (declared - body.received) if declared is not None else None
-                try:
-                    while unread is not None and unread <= DRAIN_LIMIT and not body.complete:
-                        await receive_in_time()
-                except RequestTimeout:
-                    pass
+                if unread is not None and unread <= DRAIN_LIMIT:
+                    await drain()
                 if not body.complete:
                     message["headers"] = [*message.get("headers", ()), (b"connection", b"close")]
             await send(message)

@@ -98,3 +98,26 @@ async def test_other_connections_pass_untouched() -> None:
 
     await BodyDeadline(app, timeout=5, min_rate=100)({"type": "lifespan"}, discard, discard)  # type: ignore[arg-type]
     assert seen == ["lifespan"]
+
+
+async def test_a_slow_handler_does_not_make_a_whole_body_the_clients_fault() -> None:
+    """The handler answers after the body's deadline without reading the body, which had
+    come whole: the rest is drained at once and the connection kept (it was closed when the
+    drain was held to the deadline the server itself had used up)."""
+    clock = Clock()
+    sent: list[dict[str, Any]] = []
+
+    async def slow_unreading_app(scope: Any, receive: Any, send: Any) -> None:
+        clock.now += 60  # the handler's work: far past the body's 5 s
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def whole_body() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def record(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    app = BodyDeadline(slow_unreading_app, timeout=5, min_rate=100, clock=clock)
+    await app(scope(content_length="2"), whole_body, record)
+    assert (b"connection", b"close") not in sent[0]["headers"]

@@ -1,5 +1,6 @@
 """Where verified files live: a content-addressed blob store behind a small interface, so an
-object store (S3) can replace the file system without touching the use cases."""
+object store replaces the file system without touching the use cases: files on disk by
+default, an S3 bucket (`s3_blobs.py`) when app workers share no disk."""
 
 from __future__ import annotations
 
@@ -30,6 +31,15 @@ class BlobStore(Protocol):
         ...
 
 
+def shard_of(sha256: str) -> str:
+    """The folder (or key prefix) of a blob: its hash's first two digits, so no folder holds
+    more than 1/256 of them. ValueError for anything but a lowercase hex SHA-256, so a name
+    from a request can never reach outside the store."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a sha256")
+    return sha256[:2]
+
+
 class FileSystemBlobStore:
     """Blobs as files under `root/<sha256[:2]>/<sha256>`, written atomically."""
 
@@ -37,9 +47,7 @@ class FileSystemBlobStore:
         self.root = root
 
     def path_of(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError("not a sha256")
-        return self.root / sha256[:2] / sha256
+        return self.root / shard_of(sha256) / sha256
 
     def put(self, data: bytes) -> str:
         sha256 = hashlib.sha256(data).hexdigest()
@@ -70,6 +78,12 @@ class FileSystemBlobStore:
 
 
 def blob_store_for(settings: Settings) -> BlobStore:
+    """The store the settings choose: files under `var/blobs` (the default), or the S3
+    bucket of `settings.s3`, the same store object (so one client) on every call."""
+    if settings.blob_store == "s3":
+        from backend.features.uploads.s3_blobs import s3_blob_store  # boto3 only when used
+
+        return s3_blob_store(settings.s3)
     return FileSystemBlobStore(settings.var_dir / "blobs")
 
 
