@@ -3,6 +3,7 @@
 nox -s serve            the app with demo data on SQLite at http://localhost:8000
 nox                     lint, typecheck, PWA unit tests and build, API tests, browser tests
 nox -s tests_postgres   the database suite against PostgreSQL (MOTCUA_TEST_POSTGRES_URL)
+nox -s tests_scale      several processes on PostgreSQL and Redis (MOTCUA_TEST_REDIS_URL)
 nox -s bench            benchmarks; results in bench/results/ and docs/performance.md
 """
 
@@ -20,6 +21,8 @@ ROOT = Path(__file__).parent
 PWA = ROOT / "pwa"
 PYTHON_SOURCES = ["backend", "sync", "tests", "bench", "noxfile.py"]
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+# The suite flushes this Redis database before and after each test: nothing else may use it.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
@@ -122,6 +125,19 @@ def tests_postgres(session: nox.Session) -> None:
     install(session)
     url = os.environ.get("MOTCUA_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     run_pytest(session, "tests/integration", "tests/api", env={"MOTCUA_TEST_POSTGRES_URL": url})
+
+
+@nox.session
+def tests_scale(session: nox.Session) -> None:
+    """Scaling out: real app processes and job workers sharing PostgreSQL and Redis."""
+    install(session)
+    env = {
+        "MOTCUA_TEST_POSTGRES_URL": os.environ.get(
+            "MOTCUA_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL
+        ),
+        "MOTCUA_TEST_REDIS_URL": os.environ.get("MOTCUA_TEST_REDIS_URL", DEFAULT_REDIS_URL),
+    }
+    run_pytest(session, "tests/scale", "-m", "scale", env=env)
 
 
 @nox.session

@@ -1,6 +1,7 @@
 """The `motcua` command: serve, migrate, import a catalogue, load demo data.
 
-python -m backend serve [--host 127.0.0.1] [--port 8000] [--no-demo]
+python -m backend serve [--host 127.0.0.1] [--port 8000] [--no-demo] [--workers N]
+python -m backend worker
 python -m backend migrate
 python -m backend import-catalogue FILE
 python -m backend seed-demo
@@ -22,8 +23,9 @@ from typing import TypeVar, get_args
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
+from uvicorn.supervisors import Multiprocess
 
-from backend.config import ConfigurationError, Settings, load_settings
+from backend.config import ConfigurationError, Settings, check_scale_out, load_settings
 from backend.core import runner
 from backend.core.db import create_engine, session_factory
 from backend.core.errors import DomainError, ValidationFailed
@@ -112,7 +114,41 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
     if demo:
         print_demo_links(asyncio.run(demo_people(settings)))
     print(f"MotCua listening on {settings.public_url} ({settings.mode})", flush=True)
-    runner.run(create_app(settings), sock)
+    print(_jobs_line(settings), flush=True)
+    if settings.workers == 1:
+        runner.run(create_app(settings), sock)
+        return
+    # Several workers: uvicorn's supervisor starts them on the socket bound above (and replaces
+    # one that dies); each builds its app from the environment, as this process read it
+    # (`create_app` as a factory), with the address WebAuthn checks found above.
+    os.environ["MOTCUA_PUBLIC_URL"] = settings.public_url
+    config = runner.server_config("backend.app:create_app", factory=True, workers=settings.workers)
+    Multiprocess(config, sockets=[sock]).run()
+
+
+def _jobs_line(settings: Settings) -> str:
+    if not settings.background_jobs and settings.jobs == "app":
+        return "Housekeeping jobs: off (MOTCUA_BACKGROUND_JOBS=0)"
+    if settings.jobs == "app":
+        return "Housekeeping jobs: inside this process"
+    return "Housekeeping jobs: on the queue, run by `python -m backend worker`"
+
+
+def work(settings: Settings) -> int:
+    """The job worker: the housekeeping jobs from the queue (SAQ on Redis)."""
+    from backend.app import HOUSEKEEPING
+    from backend.core.queue import run_worker
+
+    if settings.jobs != "queue":
+        print(
+            "the job worker runs the jobs from the queue: set MOTCUA_REDIS_URL (and leave "
+            "MOTCUA_JOBS unset or `queue`); without it the jobs run inside `serve`",
+            file=sys.stderr,
+        )
+        return 2
+    logging.getLogger("saq").setLevel(logging.WARNING)  # our own line says what each run did
+    asyncio.run(run_worker(settings, HOUSEKEEPING))
+    return 0
 
 
 def _role_in(value: str) -> RoleIn:
@@ -154,6 +190,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument(
         "--no-demo", action="store_true", help="do not load the demo province and catalogue"
     )
+    serve_cmd.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="app worker processes (default MOTCUA_WORKERS, or 1); more than one needs "
+        "MOTCUA_REDIS_URL",
+    )
+    commands.add_parser("worker", help="run the housekeeping jobs from the queue (Redis)")
     commands.add_parser("migrate", help="apply database migrations")
     import_cmd = commands.add_parser("import-catalogue", help="import a catalogue file (JSON)")
     import_cmd.add_argument("file", type=Path)
@@ -186,7 +230,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     if args.command == "serve":
+        if args.workers is not None:
+            settings = msgspec.structs.replace(settings, workers=args.workers)
+        try:
+            if settings.workers < 1:
+                raise ConfigurationError("--workers must be at least 1")
+            check_scale_out(settings)
+        except ConfigurationError as exc:
+            print(exc, file=sys.stderr)
+            return 2
         serve(settings, args.host, args.port, demo=not args.no_demo and not settings.is_production)
+    elif args.command == "worker":
+        return work(settings)
     elif args.command == "migrate":
         upgrade(settings.resolved_database_url)
     elif args.command == "seed-demo":

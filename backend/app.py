@@ -22,10 +22,11 @@ from backend.core.clock import Clock, SystemClock
 from backend.core.db import create_engine, provide_db, session_factory
 from backend.core.edge import BodyDeadline, EdgeRequest, check_parameters, close_unread_bodies
 from backend.core.errors import EXCEPTION_HANDLERS
-from backend.core.jobs import run_forever
+from backend.core.jobs import RunLog, check_schedules, run_forever
 from backend.core.openapi import declare_problems
 from backend.core.pwa import serve_pwa, serve_pwa_index
-from backend.core.ratelimit import RateLimiter
+from backend.core.queue import RedisRunLog, redis_client, runner_name
+from backend.core.ratelimit import LocalRateLimits, RedisRateLimits
 from backend.features.catalogue.index import CatalogueIndex
 from backend.features.catalogue.routes import CatalogueController
 from backend.features.dossiers import jobs as dossier_jobs
@@ -45,21 +46,31 @@ from backend.features.sync.routes import SyncController
 from backend.features.uploads import jobs as upload_jobs
 from backend.features.uploads.routes import UploadController, client_config
 
+# Every housekeeping job, defined once: run inside the app (MOTCUA_JOBS=app, the embedded
+# default) or by `python -m backend worker` from the queue (MOTCUA_JOBS=queue).
 HOUSEKEEPING = [*sync_jobs.JOBS, *upload_jobs.JOBS, *dossier_jobs.JOBS]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
     settings = settings or load_settings()
+    check_schedules(HOUSEKEEPING, settings)
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
         engine = create_engine(settings.resolved_database_url, echo=settings.sql_echo)
         app.state.engine = engine
         app.state.db_sessions = session_factory(engine)
+        redis = redis_client(settings.redis_url) if settings.redis_url else None
+        runs: RunLog | None = None
+        if redis is not None:  # every app worker counts the same limits
+            app.state.rate_limiter = RedisRateLimits(redis)
+            runs = RedisRunLog(redis, runner_name("app"))
         housekeeping = None
-        if settings.background_jobs:
+        if settings.background_jobs and settings.jobs == "app":
             housekeeping = asyncio.create_task(
-                run_forever(HOUSEKEEPING, app.state.db_sessions, settings, app.state.clock)
+                run_forever(
+                    HOUSEKEEPING, app.state.db_sessions, settings, app.state.clock, runs=runs
+                )
             )
         try:
             yield
@@ -68,6 +79,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 housekeeping.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await housekeeping
+            if redis is not None:
+                await redis.aclose()
             await engine.dispose()
 
     def provide_settings() -> Settings:
@@ -105,7 +118,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             {
                 "settings": settings,
                 "clock": clock or SystemClock(),
-                "rate_limiter": RateLimiter(),
+                "rate_limiter": LocalRateLimits(),
                 "catalogue_index": CatalogueIndex(),
             }
         ),

@@ -18,12 +18,14 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import msgspec
+from croniter import croniter
 
 Mode = Literal["development", "production"]
+JobMode = Literal["app", "queue"]
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 128
 # The longest session production allows, per kind of account: a citizen's phone stays signed
@@ -83,6 +85,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # the minimum rate (bytes a second): see backend/core/edge.py `BodyDeadline`.
     request_body_timeout: float = 30.0
     request_body_min_rate: float = 8192.0
+    # Scaling out (docs/decisions/0017). Redis, for the rate limits every app worker shares
+    # and the job queue (SAQ); none in the embedded default. Where the housekeeping jobs run:
+    # "app", inside the app process (the embedded default), or "queue", only in the job
+    # workers (`python -m backend worker`), the default once Redis is set. How many app
+    # worker processes `serve` starts. Cron schedules replacing jobs' own, by job name.
+    redis_url: str = ""
+    jobs: JobMode = "app"
+    workers: int = 1
+    job_schedules: tuple[tuple[str, str], ...] = ()
 
     @property
     def origin(self) -> str:
@@ -140,7 +151,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         background_jobs=get("MOTCUA_BACKGROUND_JOBS", "1") != "0",
         trusted_proxies=_networks("MOTCUA_TRUSTED_PROXIES", get("MOTCUA_TRUSTED_PROXIES", "")),
     )
-    settings = msgspec.structs.replace(settings, **_session_lifetimes(get), **_body_limits(get))
+    settings = msgspec.structs.replace(
+        settings, **_session_lifetimes(get), **_body_limits(get), **_scale_out(get)
+    )
+    check_scale_out(settings)
     if settings.is_production:
         check_production(settings)
         return settings
@@ -149,6 +163,52 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             settings, secret_key=development_secret(var_dir / "secret_key")
         )
     return settings
+
+
+def _scale_out(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """MOTCUA_REDIS_URL, MOTCUA_JOBS, MOTCUA_WORKERS and MOTCUA_JOB_SCHEDULES."""
+    redis_url = (get("MOTCUA_REDIS_URL") or "").strip()
+    if redis_url and urlsplit(redis_url).scheme not in ("redis", "rediss"):
+        raise ConfigurationError("MOTCUA_REDIS_URL must be a redis:// or rediss:// URL")
+    jobs = (get("MOTCUA_JOBS") or "").strip() or ("queue" if redis_url else "app")
+    if jobs not in get_args(JobMode):
+        raise ConfigurationError(f"MOTCUA_JOBS must be app or queue, not {jobs!r}")
+    raw_workers = (get("MOTCUA_WORKERS") or "1").strip()
+    if not raw_workers.isdigit() or int(raw_workers) < 1:
+        raise ConfigurationError(f"MOTCUA_WORKERS must be a whole number >= 1, not {raw_workers!r}")
+    schedules = []
+    for part in (get("MOTCUA_JOB_SCHEDULES") or "").split(";"):
+        name, equals, cron = (piece.strip() for piece in part.partition("="))
+        if not part.strip():
+            continue
+        if not equals or not name or not croniter.is_valid(cron):
+            raise ConfigurationError(
+                "MOTCUA_JOB_SCHEDULES must be `job-name=cron expression` entries separated by "
+                f"`;` (e.g. `prune-change-log=30 2 * * *`), not {part.strip()!r}"
+            )
+        schedules.append((name, cron))
+    return {
+        "redis_url": redis_url,
+        "jobs": jobs,
+        "workers": int(raw_workers),
+        "job_schedules": tuple(schedules),
+    }
+
+
+def check_scale_out(settings: Settings) -> None:
+    """Refuse settings under which several processes would not share what they must."""
+    if settings.jobs == "queue" and not settings.redis_url:
+        raise ConfigurationError("MOTCUA_JOBS=queue needs MOTCUA_REDIS_URL (SAQ queues on Redis)")
+    if settings.workers > 1 and not settings.redis_url:
+        raise ConfigurationError(
+            "several app workers need MOTCUA_REDIS_URL: rate limits must be counted for all "
+            "of them together"
+        )
+    if settings.workers > 1 and settings.jobs != "queue":
+        raise ConfigurationError(
+            "several app workers need MOTCUA_JOBS=queue: each would run the housekeeping "
+            "jobs itself; run them in `python -m backend worker`"
+        )
 
 
 def _networks(name: str, raw: str) -> tuple[str, ...]:

@@ -6,8 +6,11 @@ State is forgotten incrementally: every entry is filed by the time it can be for
 heap), and each call forgets just the entries whose time has come: a request costs about as
 much with ten live keys as with a million, and nothing is ever rebuilt wholesale.
 
-One process is the embedded default; several app workers would share counters through Redis
-behind this same interface.
+The app reaches its limits through `RateLimits` (`app.state.rate_limiter`): kept in this
+process (`LocalRateLimits`, the embedded default), or in Redis (`RedisRateLimits`, once
+`MOTCUA_REDIS_URL` is set) so that every app worker counts together: the same fixed windows
+and the same slowdown rule, each change atomic in Redis and every key expiring when the state
+says nothing more.
 """
 
 from __future__ import annotations
@@ -17,8 +20,12 @@ import heapq
 import ipaddress
 import itertools
 import math
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
+
+from redis.asyncio import Redis
+from redis.exceptions import WatchError
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -201,3 +208,127 @@ class RateLimiter:
         self._misses.forget_due(now)
         misses = rule.missed(self._misses.get((group, key), now), now)
         self._misses.put((group, key), misses, rule.forgotten_at(misses))
+
+
+class RateLimits(Protocol):
+    """What the guard and the lookup ask: count a request against a fixed window, and keep a
+    key's misses under a slowdown rule. Waits are whole seconds (Retry-After)."""
+
+    async def hit(self, group: str, client: str, limit: Limit, now: dt.datetime) -> int | None:
+        """Count one request; None when allowed, else the seconds to wait."""
+        ...
+
+    async def slowed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> int | None:
+        """None when `key` may be tried now, else the seconds it must still wait."""
+        ...
+
+    async def missed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> None:
+        """Count a miss on `key`."""
+        ...
+
+
+class LocalRateLimits:
+    """The limits of this process alone (the embedded default): a `RateLimiter`."""
+
+    def __init__(self, limiter: RateLimiter | None = None) -> None:
+        self.limiter = limiter or RateLimiter()
+
+    async def hit(self, group: str, client: str, limit: Limit, now: dt.datetime) -> int | None:
+        return self.limiter.hit(group, client, limit, now)
+
+    async def slowed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> int | None:
+        return self.limiter.slowed(group, key, rule, now)
+
+    async def missed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> None:
+        self.limiter.missed(group, key, rule, now)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+# A fixed window in one round trip: KEYS[1] holds {start, count}, in microseconds of the app's
+# clock; ARGV = now, the window's length, the requests it allows. A window whose time is over
+# starts again at now. Returns -1 when the request counts, else the microseconds to wait. The
+# key expires with its window (PEXPIRE is relative, so a clock apart from Redis's is fine).
+_HIT = """
+local now = tonumber(ARGV[1])
+local per = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local window = redis.call('HMGET', KEYS[1], 'start', 'count')
+local start = tonumber(window[1])
+local count = tonumber(window[2])
+if start == nil or start + per <= now then
+  start = now
+  count = 0
+  redis.call('HSET', KEYS[1], 'start', ARGV[1], 'count', 0)
+end
+local left = start + per - now
+redis.call('PEXPIRE', KEYS[1], math.ceil(left / 1000))
+if count >= limit then
+  return left
+end
+redis.call('HINCRBY', KEYS[1], 'count', 1)
+return -1
+"""
+
+
+def _micros(moment: dt.datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _milliseconds(delta: dt.timedelta) -> int:
+    return max(1, math.ceil(delta / dt.timedelta(milliseconds=1)))
+
+
+class RedisRateLimits:
+    """The same limits kept in Redis, shared by every app worker. Windows change in one Lua
+    script (atomic, one round trip: sign-in and lookup pass here on every request). Misses,
+    rare, go through the pure `Slowdown` rule itself in an optimistic transaction (WATCH,
+    MULTI), tried again when another worker changed the key meanwhile; so the rule has one
+    implementation. Keys: `<prefix>window:<group>:<client>`, `<prefix>misses:<group>:<key>`."""
+
+    def __init__(self, redis: Redis, prefix: str = "motcua:limits:") -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self._hit = redis.register_script(_HIT)
+
+    async def hit(self, group: str, client: str, limit: Limit, now: dt.datetime) -> int | None:
+        left = int(
+            await self._hit(
+                keys=[f"{self.prefix}window:{group}:{client}"],
+                args=[_micros(now), limit.per // _MICROSECOND, limit.requests],
+            )
+        )
+        return None if left < 0 else max(1, math.ceil(left / 1_000_000))
+
+    @staticmethod
+    async def _misses(reader: Redis, key: str) -> Misses | None:
+        found: Awaitable[list[bytes | None]] = reader.hmget(key, ["level", "at"])  # type: ignore[assignment]
+        level, at = await found
+        if level is None or at is None:
+            return None
+        return Misses(float(level), _EPOCH + int(at) * _MICROSECOND)
+
+    async def slowed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> int | None:
+        misses = await self._misses(self.redis, f"{self.prefix}misses:{group}:{key}")
+        if misses is not None and rule.forgotten_at(misses) <= now:
+            misses = None
+        return rule.wait(misses, now)
+
+    async def missed(self, group: str, key: str, rule: Slowdown, now: dt.datetime) -> None:
+        name = f"{self.prefix}misses:{group}:{key}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(name)
+                    before = await self._misses(pipe, name)
+                    if before is not None and rule.forgotten_at(before) <= now:
+                        before = None
+                    after = rule.missed(before, now)
+                    pipe.multi()  # type: ignore[no-untyped-call]
+                    pipe.hset(name, mapping={"level": repr(after.level), "at": _micros(after.at)})
+                    pipe.pexpire(name, _milliseconds(rule.forgotten_at(after) - now))
+                    await pipe.execute()
+                    return
+                except WatchError:  # another worker counted a miss on this key: again
+                    continue

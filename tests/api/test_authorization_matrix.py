@@ -29,7 +29,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from backend.config import Settings
-from backend.core.ratelimit import RateLimiter
+from backend.core.ratelimit import LocalRateLimits
 from backend.models import Account, Dossier
 from tests.api.test_dossiers import uploaded
 from tests.api.test_sync import Installation, database
@@ -630,7 +630,7 @@ async def test_the_authorization_matrix(
     for key, row in ROUTES.items():
         for who in refused_first(row.expected):
             # Rate limits are tested on their own: here every call starts with fresh windows.
-            app.state.rate_limiter = RateLimiter()
+            app.state.rate_limiter = LocalRateLimits()
             http = cast.http(who)
             if row.before is not None:
                 await row.before(http, scene, who)

@@ -89,3 +89,17 @@ def test_create_staff_grants_every_role_given(database_url: str, tmp_path: Path)
         "--role", "desk@000.99.99.H19",
     )  # fmt: skip
     assert unknown_agency.returncode == 1, unknown_agency.stdout
+
+
+def test_the_job_worker_needs_the_queue(database_url: str, tmp_path: Path) -> None:
+    """Without Redis the jobs run inside `serve`: a worker would find no queue, and with
+    MOTCUA_JOBS=app it would run them a second time."""
+    alone = motcua(database_url, tmp_path, "worker")
+    assert alone.returncode == 2
+    assert "MOTCUA_REDIS_URL" in alone.stderr
+
+
+def test_several_app_workers_need_redis(database_url: str, tmp_path: Path) -> None:
+    refused = motcua(database_url, tmp_path, "serve", "--no-demo", "--workers", "2")
+    assert refused.returncode == 2
+    assert "MOTCUA_REDIS_URL" in refused.stderr

@@ -38,7 +38,7 @@ async def test_a_failing_run_is_retried_and_the_runner_keeps_going(
 
     clock = TickingClock()
     engine = create_engine(database_url)
-    job = Job("flaky", dt.timedelta(milliseconds=4), flaky)
+    job = Job("flaky", "* * * * * *", flaky)  # every second
     runner = asyncio.create_task(
         run_forever([job], session_factory(engine), settings_for(database_url, tmp_path), clock)
     )

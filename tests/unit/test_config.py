@@ -170,3 +170,61 @@ def test_production_accepts_lifetimes_at_the_limits(tmp_path: Path) -> None:
 def test_body_limits_must_be_positive(tmp_path: Path, variable: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=variable):
         load_settings({"MOTCUA_VAR_DIR": str(tmp_path), variable: value})
+
+
+def test_without_redis_the_jobs_run_in_the_app_and_with_it_on_the_queue(tmp_path: Path) -> None:
+    embedded = load_settings({"MOTCUA_VAR_DIR": str(tmp_path)})
+    assert (embedded.redis_url, embedded.jobs, embedded.workers) == ("", "app", 1)
+    scaled = load_settings(
+        {
+            "MOTCUA_VAR_DIR": str(tmp_path),
+            "MOTCUA_REDIS_URL": "redis://127.0.0.1:6379/2",
+            "MOTCUA_WORKERS": "4",
+        }
+    )
+    assert (scaled.jobs, scaled.workers) == ("queue", 4)
+    # One process may keep its jobs while sharing limits through Redis.
+    one = {"MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_REDIS_URL": "redis://r", "MOTCUA_JOBS": "app"}
+    assert load_settings(one).jobs == "app"
+
+
+@pytest.mark.parametrize(
+    ("environ", "complaint"),
+    [
+        ({"MOTCUA_JOBS": "queue"}, "MOTCUA_REDIS_URL"),
+        ({"MOTCUA_JOBS": "cron"}, "MOTCUA_JOBS"),
+        ({"MOTCUA_WORKERS": "2"}, "MOTCUA_REDIS_URL"),  # limits would be per process
+        ({"MOTCUA_WORKERS": "2", "MOTCUA_REDIS_URL": "redis://r", "MOTCUA_JOBS": "app"}, "queue"),
+        ({"MOTCUA_WORKERS": "0"}, "MOTCUA_WORKERS"),
+        ({"MOTCUA_WORKERS": "two"}, "MOTCUA_WORKERS"),
+        ({"MOTCUA_REDIS_URL": "127.0.0.1:6379"}, "MOTCUA_REDIS_URL"),
+        ({"MOTCUA_JOB_SCHEDULES": "prune-change-log=every hour"}, "MOTCUA_JOB_SCHEDULES"),
+        ({"MOTCUA_JOB_SCHEDULES": "*/5 * * * *"}, "MOTCUA_JOB_SCHEDULES"),
+    ],
+)
+def test_scaling_out_refuses_settings_processes_would_not_share(
+    tmp_path: Path, environ: dict[str, str], complaint: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=complaint):
+        load_settings({"MOTCUA_VAR_DIR": str(tmp_path), **environ})
+
+
+def test_job_schedules_replace_the_jobs_own(tmp_path: Path) -> None:
+    from backend.app import HOUSEKEEPING, create_app
+    from backend.core.jobs import schedule_of
+
+    settings = load_settings(
+        {
+            "MOTCUA_VAR_DIR": str(tmp_path),
+            "MOTCUA_JOB_SCHEDULES": "prune-change-log = 30 2 * * * ; expire-uploads=0 * * * *",
+        }
+    )
+    schedules = {job.name: schedule_of(job, settings) for job in HOUSEKEEPING}
+    assert schedules["prune-change-log"] == "30 2 * * *"
+    assert schedules["expire-uploads"] == "0 * * * *"
+    assert schedules["mark-overdue-dossiers"] == "*/5 * * * *"  # its own
+    typo = load_settings(
+        {"MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_JOB_SCHEDULES": "prune=0 * * * *"}
+    )
+    with pytest.raises(ConfigurationError, match="no such job: prune"):
+        create_app(typo)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from backend.core.jobs import Job
 from backend.features.dossiers.handling import mark_overdue
 
-JOBS = [Job("mark-overdue-dossiers", dt.timedelta(minutes=5), mark_overdue)]
+JOBS = [Job("mark-overdue-dossiers", "*/5 * * * *", mark_overdue)]

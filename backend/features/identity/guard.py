@@ -20,7 +20,7 @@ from backend.core import proxies
 from backend.core.auth import Principal, access_policy
 from backend.core.clock import Clock
 from backend.core.errors import DomainError, Forbidden, RateLimited, Unauthorized
-from backend.core.ratelimit import Limit, RateLimiter, address_key
+from backend.core.ratelimit import Limit, RateLimits, address_key
 from backend.features.identity import repository
 from backend.features.identity.service import session_is_live, token_hash
 
@@ -110,9 +110,9 @@ async def enforce_access(
     now = clock.now()
     _check_same_site(connection, settings)
     if (group := handler.opt.get("rate_limit")) is not None:
-        limiter: RateLimiter = state.rate_limiter
+        limiter: RateLimits = state.rate_limiter
         client = address_key(client_address(connection))
-        wait = limiter.hit(group, client, RATE_LIMITS[group], now)
+        wait = await limiter.hit(group, client, RATE_LIMITS[group], now)
         if wait is not None:
             raise RateLimited(retry_after=wait)
     policy = access_policy(handler.opt)

@@ -36,7 +36,7 @@ from litestar.params import FromPath, QueryParameter
 from backend.core.clock import Clock
 from backend.core.deps import Db
 from backend.core.errors import FieldProblem, InvalidQuery
-from backend.core.ratelimit import RateLimiter, Slowdown
+from backend.core.ratelimit import RateLimits, Slowdown
 from backend.features.lookup import service
 from backend.features.lookup.schemas import DossierProgress
 
@@ -93,17 +93,17 @@ class LookupController(Controller):
         ] = None,
     ) -> Response[DossierProgress]:
         code, digits = _checked_query(code, phone)
-        limiter: RateLimiter = request.app.state.rate_limiter
+        limiter: RateLimits = request.app.state.rate_limiter
         clock: Clock = request.app.state.clock
         now = clock.now()
         key = service.normalized_code(code)
-        if (wait := limiter.slowed(CODE_GROUP, key, CODE_SLOWDOWN, now)) is not None:
+        if (wait := await limiter.slowed(CODE_GROUP, key, CODE_SLOWDOWN, now)) is not None:
             raise service.LookupSlowed(retry_after=wait)
         try:
             found = await service.get_by_code(db, code, digits)
         except service.LookupNotFound:
             if service.is_code_shaped(key):
-                limiter.missed(CODE_GROUP, key, CODE_SLOWDOWN, now)
+                await limiter.missed(CODE_GROUP, key, CODE_SLOWDOWN, now)
             raise
         return Response(found, headers=NO_STORE)
 

@@ -24,6 +24,7 @@ async def remove_expired_ceremonies(db: AsyncSession, settings: Settings, now: d
 
 
 JOBS = [
-    Job("prune-change-log", dt.timedelta(hours=1), prune_change_log),
-    Job("remove-expired-ceremonies", dt.timedelta(minutes=15), remove_expired_ceremonies),
+    # Hourly, at a minute no other job starts on.
+    Job("prune-change-log", "7 * * * *", prune_change_log),
+    Job("remove-expired-ceremonies", "*/15 * * * *", remove_expired_ceremonies),
 ]

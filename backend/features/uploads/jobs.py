@@ -27,6 +27,6 @@ async def finish_upload_checks(db: AsyncSession, settings: Settings, now: dt.dat
 
 
 JOBS = [
-    Job("finish-upload-checks", dt.timedelta(minutes=5), finish_upload_checks),
-    Job("expire-uploads", dt.timedelta(minutes=30), remove_expired_uploads),
+    Job("finish-upload-checks", "*/5 * * * *", finish_upload_checks),
+    Job("expire-uploads", "*/30 * * * *", remove_expired_uploads),
 ]
